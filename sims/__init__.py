@@ -1,0 +1,41 @@
+"""Simulation: problems, update rules, schedules and the batched simulator.
+
+Public API (re-exported from :mod:`larscheck`):
+
+- problems: :class:`Quadratic`, :class:`SmoothProblem`, :func:`random_quadratics`;
+- rules: :class:`LARS`, :func:`PercentDelta`, :class:`GradientDescent`,
+  :class:`Momentum`, :class:`Adam`, :func:`make_rule`;
+- schedules: :class:`Constant`, :class:`PolynomialDecay`, :class:`InverseDecay`,
+  :class:`FromCallable`;
+- :func:`simulate` and its result :class:`Trajectory`.
+"""
+
+from .blocks import Blocks
+from .problems import Problem, Quadratic, SmoothProblem, random_orthogonal, random_quadratics
+from .rules import LARS, Adam, GradientDescent, Momentum, PercentDelta, UpdateRule, make_rule
+from .schedules import Constant, FromCallable, InverseDecay, PolynomialDecay, Schedule
+from .simulate import Trajectory, log_checkpoints, simulate
+
+__all__ = [
+    "LARS",
+    "Adam",
+    "Blocks",
+    "Constant",
+    "FromCallable",
+    "GradientDescent",
+    "InverseDecay",
+    "Momentum",
+    "PercentDelta",
+    "PolynomialDecay",
+    "Problem",
+    "Quadratic",
+    "Schedule",
+    "SmoothProblem",
+    "Trajectory",
+    "UpdateRule",
+    "log_checkpoints",
+    "make_rule",
+    "random_orthogonal",
+    "random_quadratics",
+    "simulate",
+]

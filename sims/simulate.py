@@ -1,0 +1,294 @@
+"""The batched simulator: run an update rule on a batch of problems.
+
+:func:`simulate` iterates ``x_{k+1} = rule(x_k, grad f(x_k), lambda_k)`` for
+``k = 0 .. steps-1`` on ``B`` problems at once and keeps *running statistics*
+of the iterates ``x_0 .. x_steps`` rather than the iterates themselves:
+
+- ``min_gap``: ``min_k f(x_k) - f*`` over the run, and ``min_{i<=k}`` at log-spaced
+  checkpoints (``gap_at``), with ``dist_at`` and ``norm_at`` there too;
+- ``max_dist``: ``sup_k ||x_k - x*||``; ``min_norm``: ``min_k ||x_k||`` (the ``delta``
+  of Theorem 2, measured); ``tail_radius``: ``max ||x_k - x*||`` over the last
+  quarter of the iterates (the oscillation radius);
+- ``first_inside``: first ``k`` with ``||x_k - x*|| <= ball_radius``;
+  ``first_below``: first ``k`` with ``f(x_k) - f* <= eps`` per threshold;
+- ``diverged``: the iterate became non-finite or left the cap
+  ``||x_k - x*|| > divergence_factor * max(1, ||x_0 - x*||, ||x*||)``.
+
+Memory is ``O(B n + B C)`` for ``C`` checkpoints, whatever ``steps`` is; the
+full path is kept only with ``record_path=True``. A diverged problem is
+frozen (its statistics stop at the last good iterate) and never affects the
+others; floating-point warnings are suppressed inside the loop, so divergence
+is a result, not a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from .blocks import Blocks
+from .problems import Problem, Quadratic
+from .rules import UpdateRule
+from .schedules import Schedule, as_schedule
+from .validation import batch_array, finite_array, positive
+
+#: Default for ``divergence_factor``: an iterate this many times farther from
+#: ``x*`` than the start (or than ``||x*||``, or 1) counts as diverged.
+DIVERGENCE_FACTOR = 1e8
+
+
+@dataclass
+class Trajectory:
+    """Summary of one :func:`simulate` run (arrays have a leading batch axis ``B``).
+
+    Attributes
+    ----------
+    method : str
+        Name of the update rule.
+    steps : int
+        Number of updates; the iterates are ``x_0 .. x_steps``.
+    checkpoints : ndarray (C,)
+        Iterate indices ``k`` (log-spaced, including 0 and ``steps``).
+    gap_at, dist_at, norm_at : ndarray (B, C)
+        ``min_{i<=k} f(x_i) - f*``, ``||x_k - x*||`` and ``||x_k||`` at the checkpoints.
+        Where ``f*`` is unknown, ``gap_at`` holds ``min_{i<=k} f(x_i)``.
+    min_gap, max_dist, min_norm, tail_radius : ndarray (B,)
+        Running statistics over all iterates (see module docstring).
+    first_inside : ndarray (B,) of int
+        First ``k`` with ``||x_k - x*|| <= ball_radius``, -1 if never (or no ball).
+    first_below : ndarray (B, E) of int
+        First ``k`` with ``f(x_k) - f* <= gap_thresholds[e]``, -1 if never.
+    diverged : ndarray (B,) of bool
+    diverged_at : ndarray (B,) of int
+        Index of the first bad iterate, -1 if none.
+    final_x : ndarray (B, n)
+        Last iterate (NaN rows for diverged or failed problems).
+    errors : dict[int, str]
+        Problems whose ``value``/``grad`` returned a non-finite number at a finite
+        iterate: the problem index and a message naming the step.
+    path : ndarray (steps + 1, B, n) or None
+        Every iterate, only with ``record_path=True``.
+    """
+
+    method: str
+    steps: int
+    checkpoints: np.ndarray
+    gap_at: np.ndarray
+    dist_at: np.ndarray
+    norm_at: np.ndarray
+    min_gap: np.ndarray
+    max_dist: np.ndarray
+    min_norm: np.ndarray
+    tail_radius: np.ndarray
+    first_inside: np.ndarray
+    first_below: np.ndarray
+    gap_thresholds: np.ndarray
+    diverged: np.ndarray
+    diverged_at: np.ndarray
+    final_x: np.ndarray
+    errors: dict[int, str] = field(default_factory=dict)
+    path: np.ndarray | None = None
+
+    @property
+    def batch(self) -> int:
+        """Number of problems ``B``."""
+        return self.final_x.shape[0]
+
+    def to_dict(self) -> dict:
+        """JSON-ready per-problem summary (write it with :func:`larscheck.sims.output.write_json`,
+        which turns non-finite numbers into ``null``)."""
+        return {
+            "method": self.method,
+            "steps": self.steps,
+            "problems": [
+                {
+                    "final_x": self.final_x[i],
+                    "max_dist": self.max_dist[i],
+                    "min_norm": self.min_norm[i],
+                    "min_gap": self.min_gap[i],
+                    "tail_radius": self.tail_radius[i],
+                    "diverged": bool(self.diverged[i]),
+                    "error": self.errors.get(i),
+                }
+                for i in range(self.batch)
+            ],
+        }
+
+
+def log_checkpoints(steps: int, count: int = 50) -> np.ndarray:
+    """About ``count`` log-spaced iterate indices in ``[0, steps]``, always with 0 and ``steps``."""
+    if steps == 0:
+        return np.zeros(1, dtype=np.intp)
+    pts = np.unique(np.round(np.geomspace(1, steps, max(count - 1, 1))).astype(np.intp))
+    return np.concatenate(([0], pts))
+
+
+class _Stats:
+    """Running statistics of the iterates, updated in place (the simulator's bookkeeping)."""
+
+    def __init__(self, batch, steps, checkpoints, gap_thresholds, ball_radius, xstar_known):
+        self.steps = steps
+        self.tail_start = steps - steps // 4
+        self.checkpoints = checkpoints
+        self.check_pos = {int(k): j for j, k in enumerate(checkpoints)}
+        nc = len(checkpoints)
+        self.gap_at = np.full((batch, nc), np.nan)
+        self.dist_at = np.full((batch, nc), np.nan)
+        self.norm_at = np.full((batch, nc), np.nan)
+        self.min_gap = np.full(batch, np.inf)
+        self.max_dist = np.zeros(batch) if xstar_known else np.full(batch, np.nan)
+        self.min_norm = np.full(batch, np.inf)
+        self.tail = np.zeros(batch) if xstar_known else np.full(batch, np.nan)
+        self.ball = ball_radius
+        self.first_inside = np.full(batch, -1, dtype=np.intp)
+        self.thresholds = gap_thresholds
+        self.first_below = np.full((batch, len(gap_thresholds)), -1, dtype=np.intp)
+
+    def record(self, k, gap, dist, norm, active):
+        """Fold iterate ``k`` into the statistics, for the ``active`` problems only."""
+        everyone = active is None
+        where = True if everyone else active
+        np.minimum(self.min_gap, gap, out=self.min_gap, where=where)
+        np.minimum(self.min_norm, norm, out=self.min_norm, where=where)
+        if dist is not None:
+            np.maximum(self.max_dist, dist, out=self.max_dist, where=where)
+            if k >= self.tail_start:
+                np.maximum(self.tail, dist, out=self.tail, where=where)
+            if self.ball is not None:
+                hit = (dist <= self.ball) & (self.first_inside < 0)
+                if not everyone:
+                    hit &= active
+                self.first_inside[hit] = k
+        if self.thresholds.size:
+            hit = (gap[:, None] <= self.thresholds[None, :]) & (self.first_below < 0)
+            if not everyone:
+                hit &= active[:, None]
+            self.first_below[hit] = k
+        j = self.check_pos.get(k)
+        if j is not None:
+            self.gap_at[:, j] = self.min_gap
+            if dist is not None:
+                self.dist_at[:, j] = np.where(where, dist, np.nan)
+            self.norm_at[:, j] = np.where(where, norm, np.nan)
+
+
+def simulate(problem: Problem, rule: UpdateRule, x0, steps: int, schedule=0.1, *,
+             blocks: Sequence[int] | None = None, checkpoints: int = 50,
+             gap_thresholds: Sequence[float] = (), ball_radius=None,
+             divergence_factor: float = DIVERGENCE_FACTOR, record_path: bool = False,
+             progress: bool | None = False) -> Trajectory:
+    """Run ``rule`` for ``steps`` updates on every problem of the batch.
+
+    Parameters
+    ----------
+    problem : Problem
+        ``B`` problems in ``R^n``.
+    rule : UpdateRule
+        E.g. ``LARS()``, ``PercentDelta()``, ``GradientDescent()``.
+    x0 : array (B, n) or (n,)
+        Starting points.
+    steps : int
+        Number of updates (>= 0).
+    schedule : float, array (B,), Schedule or callable
+        ``lambda_k``; a number (or per-problem array) means a constant rate.
+    blocks : sequence of int, optional
+        Sizes of contiguous blocks (layers) for per-block trust ratios.
+    checkpoints : int
+        How many log-spaced iterate indices to record (``gap_at`` etc.).
+    gap_thresholds : sequence of float
+        ``eps`` values for ``first_below``.
+    ball_radius : float or array (B,), optional
+        Radius around ``x*`` for ``first_inside``.
+    divergence_factor : float
+        See the module docstring.
+    record_path : bool
+        Keep every iterate (memory ``O(steps B n)``).
+    progress : bool or None
+        Show a progress bar; ``None`` shows one only on a terminal.
+
+    Returns
+    -------
+    Trajectory
+    """
+    if not isinstance(problem, Problem):
+        raise TypeError("problem must be a larscheck Problem (Quadratic, SmoothProblem, ...)")
+    if not isinstance(rule, UpdateRule):
+        raise TypeError("rule must be an UpdateRule (LARS(), GradientDescent(), ...)")
+    if isinstance(steps, bool) or int(steps) != steps or steps < 0:
+        raise ValueError(f"steps must be a non-negative integer, got {steps}")
+    steps = int(steps)
+    positive("divergence_factor", divergence_factor)
+    x0 = batch_array("x0", x0, problem.batch, problem.dim)
+    part = Blocks(problem.dim, blocks)
+    sched: Schedule = as_schedule(schedule, steps=max(steps, 1))
+    thresholds = np.asarray(gap_thresholds, dtype=np.float64).reshape(-1)
+    if ball_radius is not None:
+        ball_radius = finite_array("ball_radius", ball_radius)
+
+    rotated = (isinstance(problem, Quadratic) and not problem.diagonal_form
+               and rule.rotation_invariant and part.single)
+    work = problem.diagonal() if rotated else problem
+    x = problem.to_eigen(x0) if rotated else x0.copy()
+    xstar = work.xstar
+    fstar = work.fstar if work.fstar is not None else 0.0
+    ref = np.linalg.norm(x0 - xstar, axis=1) if xstar is not None else np.linalg.norm(x0, axis=1)
+    scale = np.maximum(ref, 1.0)
+    if xstar is not None:
+        scale = np.maximum(scale, np.linalg.norm(xstar, axis=1))
+    cap = divergence_factor * scale
+
+    stats = _Stats(problem.batch, steps, log_checkpoints(steps, checkpoints), thresholds,
+                   ball_radius, xstar is not None)
+    diverged = np.zeros(problem.batch, dtype=bool)
+    diverged_at = np.full(problem.batch, -1, dtype=np.intp)
+    errors: dict[int, str] = {}
+    active = None  # None: every problem is still running (the fast path)
+    path = [] if record_path else None
+    state = rule.init(x, part)
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        for k in tqdm(range(steps + 1), disable=None if progress is None else not progress,
+                      desc=f"simulate {rule.name}", leave=False):
+            f, g = work.value_and_grad(x)
+            norm = np.linalg.norm(x, axis=1)
+            dist = np.linalg.norm(x - xstar, axis=1) if xstar is not None else None
+            bad = ~((dist if dist is not None else norm) <= cap)
+            failed = ~(np.isfinite(f) & np.all(np.isfinite(g), axis=1)) & ~bad
+            if active is not None:
+                bad &= active
+                failed &= active
+            if bad.any() or failed.any():
+                for i in np.flatnonzero(failed):
+                    errors[int(i)] = (f"problem {i}: value/grad returned a non-finite number "
+                                      f"at step {k} (at a finite iterate)")
+                diverged[bad] = True
+                diverged_at[bad] = k
+                stopped = bad | failed
+                active = ~stopped if active is None else active & ~stopped
+                x[stopped] = 0.0
+                g[~active] = 0.0
+            stats.record(k, f - fstar, dist, norm, active)
+            if path is not None:
+                path.append(x.copy())
+            if k == steps:
+                break
+            rule.apply(x, g, sched(k), state, part)
+
+    final = x.copy()
+    if active is not None:
+        final[~active] = np.nan
+    if rotated:
+        final = problem.from_eigen(final)
+        if path is not None:
+            path = [problem.from_eigen(p) for p in path]
+    return Trajectory(
+        method=rule.name, steps=steps, checkpoints=stats.checkpoints, gap_at=stats.gap_at,
+        dist_at=stats.dist_at, norm_at=stats.norm_at, min_gap=stats.min_gap,
+        max_dist=stats.max_dist, min_norm=stats.min_norm, tail_radius=stats.tail,
+        first_inside=stats.first_inside, first_below=stats.first_below,
+        gap_thresholds=thresholds, diverged=diverged, diverged_at=diverged_at, final_x=final,
+        errors=errors, path=None if path is None else np.stack(path),
+    )
