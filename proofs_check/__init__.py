@@ -1,0 +1,1 @@
+"""Checks of the paper's statements: registry, verdicts, searches, reports and plots."""
