@@ -23,6 +23,7 @@ from .bounds import (
     tight_cos_witness,
 )
 from .formulas import Formula
+from .recursion import recursion_bound, recursion_steps
 
 __all__ = [
     "COS",
@@ -35,6 +36,8 @@ __all__ = [
     "lemma1_radius",
     "lemma1_threshold",
     "radius_for_cos",
+    "recursion_bound",
+    "recursion_steps",
     "schedule_sums",
     "theorem1_D",
     "theorem2_bound",

@@ -16,6 +16,8 @@ from functools import cached_property
 
 import numpy as np
 import sympy as sp
+from sympy.codegen.cfunctions import log1p
+from sympy.printing.latex import LatexPrinter
 
 # Problem constants and the rate (positive reals).
 mu = sp.Symbol("mu", positive=True)  #: strong-convexity constant
@@ -64,6 +66,21 @@ def harmonic_numeric(n, m=1):
 NUMERIC_MODULES = [{"harmonic": harmonic_numeric}, "numpy"]
 
 
+def _exp_log_as_power(e: sp.exp) -> sp.Expr:
+    """``exp(k log(b))`` -> ``b^k`` for display (SymPy keeps the exp if ``b``'s sign is unknown)."""
+    (logs,) = [f for f in e.args[0].args if isinstance(f, sp.log)]
+    return sp.Pow(logs.args[0], e.args[0] / logs, evaluate=False)
+
+
+class _LatexPrinter(LatexPrinter):
+    """SymPy's LaTeX with textbook forms for the numerically motivated functions."""
+
+    def _print_harmonic(self, expr, exp=None):
+        n, m = expr.args
+        out = rf"H_{{{self._print(n)}}}^{{({self._print(m)})}}"
+        return rf"\left({out}\right)^{{{exp}}}" if exp else out
+
+
 class Formula:
     """A named closed-form expression in fixed arguments.
 
@@ -97,8 +114,14 @@ class Formula:
 
     @cached_property
     def latex(self) -> str:
-        """LaTeX of the expression."""
-        return sp.latex(self.expr)
+        """LaTeX of the expression (``log1p(x)`` shown as ``ln(1 + x)``, ``H_n^{(m)}``)."""
+        shown = self.expr.replace(lambda e: isinstance(e, log1p), lambda e: sp.log(1 + e.args[0]))
+        shown = shown.replace(lambda e: isinstance(e, sp.exp) and e.args[0].is_Mul
+                              and any(isinstance(f, sp.log) for f in e.args[0].args),
+                              _exp_log_as_power)
+        # Names already written in LaTeX (e.g. "\|x^*\|") are printed verbatim.
+        names = {s: s.name for s in shown.free_symbols if s.name.startswith("\\")}
+        return _LatexPrinter({"symbol_names": names}).doprint(shown)
 
     @cached_property
     def numeric(self):
