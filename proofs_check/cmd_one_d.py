@@ -40,12 +40,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", metavar="PATH", help="write the result as JSON ('-' = stdout)")
 
 
-def _simulate(x0: float, xstar: float, lam: float, steps: int) -> np.ndarray:
-    """Float64 LARS iterates x_0 .. x_steps on f = (x - x*)^2 / 2 (1.9: any convex f)."""
+def _simulate(x0: float, xstar: float, lam: float, steps: int) -> tuple[np.ndarray, int | None]:
+    """Float64 LARS iterates on f = (x - x*)^2 / 2 (1.9: any convex f), and the divergence step.
+
+    Only the iterates before the simulator flagged divergence are returned: the
+    recorded path is not meaningful from that step on.
+    """
     from larscheck.sims import LARS, Quadratic, simulate
 
     traj = simulate(Quadratic([[1.0]], [[xstar]]), LARS(), [[x0]], steps, lam, record_path=True)
-    return traj.path[:, 0, 0]
+    path = traj.path[:, 0, 0]
+    if traj.diverged[0]:
+        return path[: int(traj.diverged_at[0])], int(traj.diverged_at[0])
+    return path, None
 
 
 def _fmt(v) -> str:
@@ -65,9 +72,8 @@ def compute(x0: float, xstar: float, lam: float, eps: float | None = None,
     if steps is None:
         steps = DEFAULT_STEPS if math.isinf(predicted) else \
             int(min(2 * predicted + SLACK_STEPS, MAX_AUTO_STEPS))
-    path = _simulate(x0, xstar, lam, steps)
-    finite = np.isfinite(path)
-    inside = np.flatnonzero(one_d.in_target(np.where(finite, path, 0.0), xstar, lam) & finite)
+    path, diverged_at = _simulate(x0, xstar, lam, steps)
+    inside = np.flatnonzero(one_d.in_target(path, xstar, lam))
     lo, hi = sorted((float(one_d.INTERVAL_LO(abs(xstar), lam)),
                      float(one_d.INTERVAL_HI(abs(xstar), lam))))
     sign = 1.0 if xstar >= 0 else -1.0
@@ -83,7 +89,8 @@ def compute(x0: float, xstar: float, lam: float, eps: float | None = None,
             float(one_d.steps_to_interval(x0, xstar, lam))),
         "simulated_steps": int(inside[0]) if inside.size else None,
         "simulated_horizon": steps,
-        "simulated_final_x": float(path[-1]) if finite[-1] else None,
+        "simulated_final_x": None if diverged_at is not None else float(path[-1]),
+        "simulated_diverged_at": diverged_at,
         "simulated_exact_hit_step": int(hits[0]) if hits.size else None,
         "exact_hit_points": one_d.exact_hit_points(xstar, lam),
         "claims_need": one_d.CLAIMS_NEED,
@@ -117,7 +124,9 @@ def run(args) -> int:
         print(f"steps to reach it: predicted {_fmt(res['steps_to_interval'])} "
               f"(float formula {_fmt(res['steps_to_interval_float_formula'])}), "
               f"simulated {_fmt(res['simulated_steps'])} "
-              f"(of {res['simulated_horizon']} steps)")
+              f"(of {res['simulated_horizon']} steps"
+              + (f"; diverged at step {diverged}" if (diverged := res["simulated_diverged_at"])
+                 is not None else "") + ")")
         print("exact-hit points: " + ", ".join(f"{p:g}" for p in res["exact_hit_points"])
               + (f" (the run hit x* at step {res['simulated_exact_hit_step']})"
                  if res["simulated_exact_hit_step"] is not None else ""))
