@@ -61,6 +61,12 @@ side of 0. After a hit every step is 0.
 
 Which claims need ``lambda < 1`` is tabulated in :data:`CLAIMS_NEED`.
 
+Theorem 1 in 1-D: ``cos alpha = 1`` exactly, so Lemma 1's threshold ``2c = 2``
+is exactly the stability boundary found above, and Theorem 1's ``D`` (second
+branch) is ``3 lambda x*/(2 - lambda)`` (:data:`THEOREM1_1D`); the true
+oscillation is ``(2 - lambda)/3`` of it for ``lambda < 1`` and
+``lambda (2 - lambda)/3`` for ``1 < lambda < 2`` (:data:`THEOREM1_1D_TIGHTNESS`).
+
 About 1.4's formula. With ``I`` closed, ``k = ceil(ln(x0/((1+lambda) x*)) /
 -ln(1-lambda))`` is exactly the first index with ``x_k in I`` (``x_k`` on the
 end counts as inside; then the log-ratio is an integer and the ceiling keeps
@@ -83,6 +89,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
+from . import bounds as _bounds
 from .formulas import Formula, eps, k, lam
 
 x0 = sp.Symbol("x_0", positive=True)  #: the start (derivations take x* > 0, x0 > 0)
@@ -196,6 +203,17 @@ SF_STEPS_FROM_BELOW = Formula("1d.sf_steps_from_below",
 # |1 - lambda| with lambda = 2 + t (t > 0) simplifies to 1 + t, i.e. lambda - 1.
 DIVERGENCE_RATE = Formula("1d.divergence_rate", sp.Abs(1 - (2 + _t)).subs(_t, lam - 2), (lam,),
                           "lambda > 2: |x_{k+1}| / |x_k| outside (0, x*)")
+
+# Theorem 1 in 1-D: cos(alpha) = sign(f')sign(x - x*) = 1 exactly, so c = 1, the threshold
+# 2c = 2 is exactly the 1-D stability boundary, and D's second branch is derived from bounds.
+_c1 = sp.simplify(_bounds.THEOREM1_ESCAPE.expr.subs({_bounds.c: 1, _bounds.xstar_norm: xs}))
+THEOREM1_1D = Formula("1d.theorem1_D", _c1, (xs, lam),
+                      "Theorem 1's D (second branch) with c = 1: 3 lambda x*/(2 - lambda)")
+THEOREM1_1D_TIGHTNESS = Formula(
+    "1d.theorem1_tightness",
+    sp.Piecewise((sp.simplify(DEVIATION.expr / _c1), lam < 1),
+                 (sp.simplify(SF_DEVIATION.expr / _c1), True)),
+    (lam,), "true limsup |x_k - x*| / D: (2-lambda)/3 for lambda < 1, lambda(2-lambda)/3 above")
 
 CLAIMS_NEED = {
     "1.1 update": "all lambda > 0 (definition)",
@@ -596,8 +614,14 @@ def steps_to_interval(x0_value, xstar, lam_value, *, exact: bool = False):
 
 
 def exact_hit_points(xstar: float, lam_value: float) -> list[float]:
-    """``[x*/(1+lambda), x*/(1-lambda)]`` (1.6); for lambda = 1 only ``x*/2``."""
+    """``[x*/(1+lambda), x*/(1-lambda)]`` (1.6); for lambda = 1 only ``x*/2``.
+
+    For ``x* = 0`` the list is empty (the formulas give ``x*`` itself); note that
+    with ``lambda = 1`` every point then steps onto ``x* = 0`` at once.
+    """
     xstar, lam_value = _real("xstar", xstar), _rate(lam_value)
+    if xstar == 0:  # both formulas give x* itself: no other point steps onto it (lambda != 1)
+        return []
     points = [float(HIT_FROM_BELOW(xstar, lam_value))]
     if lam_value != 1:
         points.append(float(HIT_FROM_ABOVE(xstar, lam_value)))

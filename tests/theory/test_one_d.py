@@ -312,3 +312,19 @@ def test_bad_input():
         o.regime("fast")
     with pytest.raises(ValueError, match="eps"):
         o.eps_lambda(-1.0, 1.0)
+
+
+def test_theorem1_in_one_dimension():
+    """c = 1 in 1-D: D's escape branch is 3 lambda x*/(2 - lambda); the true oscillation is a
+    derived fraction of it (float runs of 1.1; 20,000 steps, dense orbits, 1 % slack)."""
+    assert _same(o.THEOREM1_1D.expr, 3 * lam * XS / (2 - lam))
+    for lam_ in (0.1, 0.37, 1.3, 1.77):
+        xs, x, tail = 1.5, 40.0, 0.0
+        for j in range(20_000):
+            x = x - lam_ * abs(x) * np.sign(x - xs)
+            if j > 2000:
+                tail = max(tail, abs(x - xs))
+        d = float(o.THEOREM1_1D(xs, lam_))
+        assert tail <= d
+        assert tail / d == pytest.approx(float(o.THEOREM1_1D_TIGHTNESS(lam_)), rel=0.01)
+    assert o.exact_hit_points(0.0, 0.5) == []
