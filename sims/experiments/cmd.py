@@ -12,7 +12,7 @@ import argparse
 import time
 from pathlib import Path
 
-from larscheck.cli import UsageError, finite_float, positive_int
+from larscheck.cli import UsageError, finite_float, positive_float, positive_int
 
 from ..output import write_json
 from . import fig1, logreg, svm
@@ -48,6 +48,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"L1 penalty on the SVM weights (default {svm.ALPHA:g})")
     p.add_argument("--logreg-alpha", type=_non_negative, default=logreg.ALPHA,
                    help=f"L2 penalty of the logistic problem, > 0 (default {logreg.ALPHA:g})")
+    p.add_argument("--svm-init", type=positive_float, default=svm.INIT_SCALE,
+                   help=f"standard deviation of the SVM starts (default {svm.INIT_SCALE:g})")
+    p.add_argument("--logreg-init", type=positive_float, default=logreg.INIT_SCALE,
+                   help=f"standard deviation of the logistic starts "
+                        f"(default {logreg.INIT_SCALE:g})")
     p.add_argument("--out", metavar="DIR", default="experiments-out",
                    help="folder for CSV, claims and figures (default experiments-out)")
     p.add_argument("--json", metavar="PATH", help="claims as JSON ('-' = stdout)")
@@ -74,12 +79,14 @@ def _run_one(name: str, args):
         return fig1.run(steps=args.steps)
     if name == "svm":
         return svm.run(seeds=args.seeds, seed=args.seed, dim=args.dim,
-                       epochs=args.epochs or svm.EPOCHS, alpha=args.svm_alpha)
+                       epochs=args.epochs or svm.EPOCHS, alpha=args.svm_alpha,
+                       init_scale=args.svm_init)
     if args.logreg_alpha <= 0:
         raise UsageError("--logreg-alpha must be > 0 (it certifies f*)")
     try:
         return logreg.run(data=args.data, seeds=args.seeds, seed=args.seed,
-                          epochs=args.epochs or logreg.EPOCHS, alpha=args.logreg_alpha)
+                          epochs=args.epochs or logreg.EPOCHS, alpha=args.logreg_alpha,
+                          init_scale=args.logreg_init)
     except MissingExtraError as exc:
         raise UsageError(str(exc)) from None
 

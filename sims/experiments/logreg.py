@@ -41,7 +41,7 @@ BATCHES_PER_EPOCH = 6
 
 def run(*, data: str | None = None, seeds: int = 5, seed: int = 0, epochs: int = EPOCHS,
         batch_size: int | None = None, alpha: float = ALPHA,
-        progress: bool | None = None) -> Result:
+        init_scale: float = INIT_SCALE, progress: bool | None = None) -> Result:
     """Train SGD, Adam, LARS and decaying LARS; check the claims.
 
     ``data``: path of MNIST files (IDX folder or ``.npz``); ``None``: the digits.
@@ -57,12 +57,12 @@ def run(*, data: str | None = None, seeds: int = 5, seed: int = 0, epochs: int =
     opt = softmax_optimum(loss)
     if batch_size is None:
         batch_size = -(-len(labels) // BATCHES_PER_EPOCH)
-    x0 = initial_points(seed, seeds, loss.dim, INIT_SCALE)
+    x0 = initial_points(seed, seeds, loss.dim, init_scale)
     curves = run_methods("logreg", loss, paper_methods(**RATES), x0, epochs, batch_size,
                          opt.fstar, seed=seed, progress=progress)
     curves.info = {"data": source, "seeds": seeds, "epochs": epochs, "batch_size": batch_size,
                    "alpha (L2 on all parameters)": alpha, "rates": RATES,
-                   "init": f"N(0, {INIT_SCALE:g}^2)"}
+                   "init": f"N(0, {init_scale:g}^2)"}
     found = [
         claims.all_reach_optimum(curves),
         claims.faster(curves, [("SGD", "LARS"), ("LARS", "Adam")],

@@ -46,17 +46,17 @@ DIM = 2
 
 def run(*, seeds: int = 5, seed: int = 0, dim: int = DIM, n: int = N_POINTS,
         epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, alpha: float = ALPHA,
-        progress: bool | None = None) -> Result:
+        init_scale: float = INIT_SCALE, progress: bool | None = None) -> Result:
     """Train SGD, Adam, LARS and decaying LARS on seeded separable data; check the claims."""
     X, y = separable_data(np.random.default_rng(seed), n=n, dim=dim)
     loss = Hinge(X, y, alpha=alpha)
     opt = hinge_optimum(loss)
-    x0 = initial_points(seed, seeds, loss.dim, INIT_SCALE)
+    x0 = initial_points(seed, seeds, loss.dim, init_scale)
     curves = run_methods("svm", loss, paper_methods(**RATES), x0, epochs, batch_size,
                          opt.fstar, seed=seed, progress=progress)
     curves.info = {"data": f"separable_data(n={n}, dim={dim}, seed={seed})", "seeds": seeds,
                    "epochs": epochs, "batch_size": batch_size, "alpha (L1 on w)": alpha,
-                   "rates": RATES, "init": f"N(0, {INIT_SCALE:g}^2)"}
+                   "rates": RATES, "init": f"N(0, {init_scale:g}^2)"}
     found = [
         claims.all_reach_optimum(curves),
         claims.faster(curves, [("LARS", "SGD"), ("LARS", "Adam")],
