@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, sparse
 
 from .losses import Hinge, Softmax
 
@@ -63,6 +62,7 @@ def hinge_optimum(loss: Hinge) -> Optimum:
 
     Raises ``RuntimeError`` if HiGHS does not report an optimum.
     """
+    from scipy import optimize, sparse  # here, so that ``larscheck --help`` stays fast
     X, y, alpha = loss.X, loss.y, loss.alpha
     N, d = X.shape
     yX = y[:, None] * X
@@ -93,6 +93,8 @@ def softmax_optimum(loss: Softmax, gtol: float = SOFTMAX_GTOL, maxiter: int = 10
     ``|grad f|^2 / (2 alpha)`` bounds the true gap, and the solver string
     states the gradient reached. ``alpha = 0`` has no certificate: ValueError.
     """
+    from scipy import optimize
+
     if loss.alpha <= 0:
         raise ValueError("softmax_optimum needs alpha > 0 (strong convexity certifies f*)")
 

@@ -36,6 +36,16 @@ def test_svm_writes_curves_claims_json_and_data(tmp_path, capsys):
         np.testing.assert_array_equal(saved["y"], y)
 
 
+def test_same_seed_same_files_bit_for_bit(tmp_path):
+    texts = []
+    for run in ("a", "b"):
+        assert main(["experiments", "svm", "--seeds", "2", "--epochs", "2", "--out",
+                     str(tmp_path / run), "--no-plots", "--json", "-"]) == 0
+        texts.append([(tmp_path / run / f"svm_{n}").read_bytes()
+                      for n in ("curves.csv", "claims.json", "claims.md")])
+    assert texts[0] == texts[1]
+
+
 def test_fig1_with_figures(tmp_path):
     assert main(["experiments", "fig1", "--steps", "30", "--out", str(tmp_path),
                  "--json", "-"]) == 0
