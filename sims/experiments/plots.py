@@ -1,8 +1,8 @@
 """Figures laid out like the paper's: Figure 1 and Figure 2 (PNG and PDF).
 
-- :func:`figure1`: left, the contours of the 2-D quadratic with the
-  trajectories of gradient descent and LARS (and, when given, the predicted
-  regions as circles around ``x*``); right, ``f - f*`` against iterations.
+- :func:`figure1`: the contours of the 2-D quadratic with the trajectories
+  of gradient descent and LARS, a zoom on ``x*`` (with, when given, the
+  predicted regions as circles), and ``f - f*`` against iterations.
 - :func:`figure2`: one row per experiment (SVM, logistic regression), one
   column per batch mode; ``f - f*`` against epochs on a log axis, the median
   over seeds as a line and the min-max over seeds as a band.
@@ -49,33 +49,49 @@ def save(fig, stem: Path) -> list[Path]:
     return paths
 
 
-def figure1(result: Result):
-    """Contours with trajectories, and ``f - f*`` per iteration."""
-    plt = _pyplot()
-    ex = result.extra
-    xstar, A = ex["xstar"], ex["matrix"]
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.5))
-    pts = np.concatenate(list(ex["paths"].values()))
-    lo, hi = pts.min(axis=0) - 1.0, pts.max(axis=0) + 1.0
+def _contours(ax, A, xstar, lo, hi):
     gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 200), np.linspace(lo[1], hi[1], 200))
     d = np.stack([gx - xstar[0], gy - xstar[1]], axis=-1)
     f = 0.5 * np.einsum("...i,ij,...j->...", d, A, d)
-    ax.contour(gx, gy, f, levels=np.geomspace(0.01, f.max(), 15), colors="0.8", linewidths=0.7)
+    ax.contour(gx, gy, f, levels=np.geomspace(max(f.min(), 1e-4 * f.max()), f.max(), 15),
+               colors="0.8", linewidths=0.7)
+
+
+def figure1(result: Result):
+    """Trajectories on the contours, a zoom on the region about ``x*``, ``f - f*`` per iteration."""
+    plt = _pyplot()
+    ex = result.extra
+    xstar, A = ex["xstar"], ex["matrix"]
+    fig, (ax, zx, bx) = plt.subplots(1, 3, figsize=(15, 4.5))
+    pts = np.concatenate(list(ex["paths"].values()))
+    _contours(ax, A, xstar, pts.min(axis=0) - 1.0, pts.max(axis=0) + 1.0)
+    half = 1.3 * max([*ex["tail_radii"].values(), *ex.get("predicted", {}).values()])
+    _contours(zx, A, xstar, xstar - half, xstar + half)
     cmap = plt.get_cmap("Reds")
+    colours = {}
     for i, (label, path) in enumerate(ex["paths"].items()):
-        colour = COLOURS.get(label) or cmap(0.45 + 0.5 * i / max(1, len(ex["lams"])))
-        ax.plot(path[:, 0], path[:, 1], ".-", ms=2, lw=0.8, color=colour, label=label)
+        colours[label] = COLOURS.get(label) or cmap(0.45 + 0.5 * i / max(1, len(ex["lams"])))
+        for axis in (ax, zx):
+            axis.plot(path[:, 0], path[:, 1], ".-", ms=2, lw=0.6, color=colours[label],
+                      label=label)
         gap = np.maximum(result.curves.values[(label, "full batch")][0], LOG_FLOOR)
-        bx.semilogy(np.arange(len(gap)), gap, lw=1, color=colour, label=label)
+        bx.semilogy(np.arange(len(gap)), gap, lw=1, color=colours[label], label=label)
     for lam, r in ex.get("predicted", {}).items():
-        ax.add_patch(plt.Circle(xstar, r, fill=False, ls="--", lw=0.8, color="k"))
-        ax.annotate(f"predicted, λ={lam:g}", (xstar[0] + r * 0.7, xstar[1] + r * 0.7),
-                    fontsize=7)
-    ax.plot(*xstar, "k*", ms=10, label="x*")
-    ax.set(xlabel="x1", ylabel="x2", title="trajectories", aspect="equal")
+        zx.add_patch(plt.Circle(xstar, r, fill=False, ls="--", lw=1.0,
+                                color=colours[f"LARS lambda={lam:g}"],
+                                label=f"predicted region, lambda={lam:g}"))
+    for axis in (ax, zx):
+        axis.plot(*xstar, "k*", ms=10, label="x*")
+        axis.set(xlabel="x1", ylabel="x2", aspect="equal")
+    zx.set(xlim=(xstar[0] - half, xstar[0] + half), ylim=(xstar[1] - half, xstar[1] + half))
+    ax.set_title("trajectories")
+    zx.set_title("near x*")
     ax.legend(fontsize=7)
+    if ex.get("predicted"):
+        zx.legend(handles=zx.patches, fontsize=7, loc="lower left")
     bx.set(xlabel="iteration", ylabel="f - f*", title="f - f* (log)")
     fig.suptitle("Figure 1: LARS vs gradient descent on a 2-D quadratic")
+    fig.tight_layout()
     return fig
 
 

@@ -105,3 +105,16 @@ def test_figure1_comparisons():
     assert claims.within_predicted([0.1, 0.2], [0.1, 0.2], lambda lam: 2 * lam, "t")["reproduced"]
     assert not claims.within_predicted([0.1, 0.2], [0.1, 0.5], lambda lam: 2 * lam,
                                        "t")["reproduced"]
+
+
+def test_fig1_checks_and_draws_a_supplied_predicted_region(tmp_path):
+    from larscheck.sims.experiments import fig1, plots
+
+    wide = fig1.run(steps=40, predicted=lambda mu, L, lam, xn: 100.0 * lam, predicted_source="t")
+    assert wide.claims[-1]["reproduced"] and "predicted" in wide.claims[-1]["claim"]
+    assert set(wide.extra["predicted"]) == set(fig1.LAMS)
+    narrow = fig1.run(steps=40, predicted=lambda mu, L, lam, xn: 1e-9)
+    assert not narrow.claims[-1]["reproduced"]
+    assert len(fig1.run(steps=40).claims) == 3  # nothing predicted, nothing claimed
+    paths = plots.save(plots.figure1(wide), tmp_path / "f")
+    assert all(p.stat().st_size > 0 for p in paths)
