@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from larscheck.sims.experiments import claims
 from larscheck.sims.experiments.runner import MODES, Curves
 

@@ -5,10 +5,10 @@ import json
 
 import numpy as np
 import pytest
-from larscheck.sims.experiments import fig1, svm
-from larscheck.sims.experiments.data import separable_data
 
 from larscheck.cli import main
+from larscheck.sims.experiments import fig1, svm
+from larscheck.sims.experiments.data import separable_data
 
 
 def _lines(path):

@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+
 from larscheck.sims.experiments import data
 from larscheck.sims.experiments.data import (
     MissingExtraError,

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from larscheck.sims.experiments import losses
 from larscheck.sims.experiments.data import separable_data
 from larscheck.sims.experiments.losses import Hinge, Softmax

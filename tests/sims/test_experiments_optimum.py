@@ -4,6 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
+
 from larscheck.sims.experiments.data import separable_data
 from larscheck.sims.experiments.losses import Hinge, Softmax
 from larscheck.sims.experiments.optimum import hinge_optimum, softmax_optimum

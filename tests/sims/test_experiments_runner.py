@@ -5,6 +5,7 @@ from typing import ClassVar
 
 import numpy as np
 import pytest
+
 from larscheck.sims.blocks import Blocks
 from larscheck.sims.experiments.data import separable_data
 from larscheck.sims.experiments.losses import Hinge
