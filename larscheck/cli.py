@@ -22,7 +22,7 @@ import larscheck
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
     "larscheck.sims.cmd_simulate",
-    "larscheck.sims.experiments.cmd",
+    "larscheck.proofs_check.cmd_experiments",
 )
 
 

@@ -4,6 +4,12 @@ Writes into ``--out``: ``<exp>_curves.csv`` (tidy), ``<exp>_claims.md`` and
 ``<exp>_claims.json``, and the figures ``fig1.png/.pdf`` and
 ``fig2.png/.pdf`` (one row per convex experiment run); prints the claims
 tables and the wall time.
+
+This command lives in :mod:`larscheck.proofs_check` because it joins the two
+halves: the experiments of :mod:`larscheck.sims` and, for Figure 1, the region
+predicted by :mod:`larscheck.theory` (Theorem 1's ``D`` for a start at ``x*``,
+``R + lambda (R + ||x*||)`` with the tight cos bound), drawn and checked
+against the measured oscillation radius.
 """
 
 from __future__ import annotations
@@ -13,11 +19,11 @@ import time
 from pathlib import Path
 
 from larscheck.cli import UsageError, finite_float, positive_float, positive_int
-
-from ..output import write_json
-from . import fig1, logreg, svm
-from .data import MissingExtraError, save_npz
-from .report import claims_json, claims_markdown, write_result
+from larscheck.sims.experiments import fig1, logreg, svm
+from larscheck.sims.experiments.data import MissingExtraError, save_npz
+from larscheck.sims.experiments.report import claims_json, claims_markdown, write_result
+from larscheck.sims.output import write_json
+from larscheck.theory.bounds import theorem1_D
 
 NAME = "experiments"
 HELP = "Rerun the paper's Figure 1 and Figure 2 experiments and check their claims."
@@ -74,9 +80,15 @@ def _save_paths(args, names: list[str]) -> dict[str, Path]:
     return {n: path.with_name(f"{path.stem}_{n}{path.suffix or '.npz'}") for n in data_names}
 
 
+def _predicted_region(mu: float, L: float, lam: float, xstar_norm: float) -> float:
+    """Radius around ``x*`` that LARS with fixed ``lam`` never leaves once inside (theory)."""
+    return float(theorem1_D(lam, xstar_norm, 0.0, mu, L, variant="tight"))
+
+
 def _run_one(name: str, args):
     if name == "fig1":
-        return fig1.run(steps=args.steps)
+        return fig1.run(steps=args.steps, predicted=_predicted_region,
+                        predicted_source="Theorem 1's D from x*, tight cos bound")
     if name == "svm":
         return svm.run(seeds=args.seeds, seed=args.seed, dim=args.dim,
                        epochs=args.epochs or svm.EPOCHS, alpha=args.svm_alpha,
@@ -114,7 +126,7 @@ def run(args) -> int:
             print(f"{name}: {time.perf_counter() - start:.1f} s; wrote "
                   + ", ".join(str(p) for p in written) + "\n")
     if not args.no_plots:
-        from . import plots
+        from larscheck.sims.experiments import plots
 
         written = []
         if "fig1" in names:
