@@ -5,10 +5,10 @@ import math
 
 import numpy as np
 import pytest
-from larscheck.proofs_check.cmd_one_d import compute
-from larscheck.theory import one_d
 
 from larscheck.cli import main
+from larscheck.proofs_check.cmd_one_d import compute
+from larscheck.theory import one_d
 
 #: Float64 LARS drifts ~1 ulp per step from the exact multiplicative orbit; starts whose
 #: real-valued count is this close to an integer are ties the simulation may decide either way.

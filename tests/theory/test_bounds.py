@@ -7,6 +7,7 @@ import pytest
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
+
 from larscheck.sims import LARS, Blocks, Quadratic, random_quadratics, simulate
 from larscheck.sims.problems import random_directions
 from larscheck.theory import bounds as b

@@ -16,6 +16,7 @@ import pytest
 import sympy as sp
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+
 from larscheck.theory import one_d as o
 from larscheck.theory.formulas import eps, k, lam
 
