@@ -1,0 +1,123 @@
+"""The README's generated blocks: marker handling, the verdict table, the CLI reference."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from larscheck.cli import COMMANDS, build_parser
+from larscheck.proofs_check import readme_blocks as rb
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def _doc(rows):
+    return {"version": "9.9", "seed": 7, "quick": True, "simulated_problems": 123,
+            "statements": rows}
+
+
+def _row(i, verdict="holds", ratio=0.5, proved=True, finding="fine"):
+    return {"id": f"s{i}", "section": f"2.{i}", "kind": "paper", "confidence": "medium",
+            "proved": proved, "verdict": verdict, "cases": 10 * i, "worst_ratio": ratio,
+            "finding": finding}
+
+
+def _framed(name, body="STALE-BODY"):
+    begin, end = rb.markers(name)
+    return f"# Title\n\nintro\n{begin}\n{body}\n{end}\n\n## After\ntext\n"
+
+
+def test_replace_block_touches_only_the_block():
+    text = _framed("verify-table")
+    new = rb.replace_block(text, "verify-table", "new body\n")
+    begin, end = rb.markers("verify-table")
+    assert new.split(begin)[0] == text.split(begin)[0]
+    assert new.split(end)[1] == text.split(end)[1]
+    assert new.split(begin)[1].split(end)[0] == "\nnew body\n"
+    assert rb.replace_block(new, "verify-table", "new body") == new  # idempotent
+
+
+@pytest.mark.parametrize("mangle", ["drop begin", "drop end", "twice", "swapped"])
+def test_bad_markers_are_errors(mangle):
+    begin, end = rb.markers("cli-help")
+    text = _framed("cli-help")
+    if mangle == "drop begin":
+        text = text.replace(begin, "")
+    elif mangle == "drop end":
+        text = text.replace(end, "")
+    elif mangle == "twice":
+        text += text
+    else:
+        text = text.replace(begin, "@@").replace(end, begin).replace("@@", end)
+    with pytest.raises(ValueError, match="cli-help"):
+        rb.replace_block(text, "cli-help", "x")
+
+
+def test_unknown_block():
+    with pytest.raises(ValueError, match="block must be one of"):
+        rb.markers("nope")
+
+
+def test_verify_table_rows_and_cells():
+    rows = [_row(1), _row(2, "violated", 1.7, finding="a | b\nc"),
+            _row(3, "refuted", None, proved=False), _row(4, "violated", 2.0, proved=False)]
+    table = rb.verify_table(_doc(rows)).splitlines()
+    assert "--quick --seed 7" in table[0] and "larscheck 9.9" in table[0]
+    assert "4 statements, 100 cases" in table[0] and "123 simulated problems" in table[0]
+    body = table[4:]
+    assert len(body) == len(rows)
+    cells = [re.split(r"(?<!\\)\|", line)[1:-1] for line in body]
+    assert all(len(c) == 8 for c in cells)
+    assert [c[0].strip() for c in cells] == ["`s1`", "`s2`", "`s3`", "`s4`"]
+    assert cells[1][4].strip() == "**VIOLATED**"  # proved in the paper and violated
+    assert cells[3][4].strip() == "violated"  # not proved by the paper: no alarm
+    assert cells[1][7].strip() == "a \\| b c"
+    assert cells[2][6].strip() == "–" and cells[1][6].strip() == "1.7"
+
+
+def test_main_rewrites_a_file_from_a_verify_json(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(_framed("verify-table") + _framed("cli-help"))
+    doc = tmp_path / "verify.json"
+    doc.write_text(json.dumps(_doc([_row(1), _row(2)])))
+    assert rb.main([str(readme), "--verify-json", str(doc)]) == 0
+    text = readme.read_text()
+    assert "| `s2` | 2.2 |" in text and "STALE-BODY" not in text
+    assert text.count("## After") == 2
+    for name in COMMANDS:
+        assert f"#### `larscheck {__import__(name, fromlist=['NAME']).NAME}`" in text
+    before = text
+    assert rb.main([str(readme), "--verify-json", str(doc), "--only", "verify-table"]) == 0
+    assert readme.read_text() == before
+
+
+def test_main_checks_markers_before_running_verify(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("no markers here\n")
+    with pytest.raises(ValueError, match="verify-table"):
+        rb.main([str(readme)])
+    assert readme.read_text() == "no markers here\n"
+
+
+def test_cli_help_ignores_the_terminal_width(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "40")
+    narrow = rb.cli_help()
+    monkeypatch.setenv("COLUMNS", "300")
+    assert rb.cli_help() == narrow
+    assert build_parser().format_help()  # COLUMNS restored: the parser still formats
+
+
+def test_readme_holds_both_blocks_and_a_current_cli_reference():
+    text = README.read_text()
+    begin, end = rb.markers("cli-help")
+    stored = text.split(begin)[1].split(end)[0].strip()
+    for name in rb.BLOCKS:
+        rb.replace_block(text, name, "")  # markers present exactly once, in order
+    version = re.search(r"Python (\d+)\.(\d+)", stored)
+    if version is None or tuple(map(int, version.groups())) != sys.version_info[:2]:
+        pytest.skip("the CLI reference was generated with another Python (argparse layout)")
+    assert stored == rb.cli_help(), f"README's CLI reference is stale: run {rb.COMMAND}"
