@@ -15,6 +15,8 @@ import time
 
 from larscheck.cli import positive_int
 
+from . import search_hooks  # noqa: F401  (plugs the conjecture search into verify)
+
 NAME = "search"
 HELP = "Adversarial search: worst observed/bound of a statement, or a Conjecture 1 witness."
 

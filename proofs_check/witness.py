@@ -258,7 +258,7 @@ def _slope(x, y) -> tuple[float, float, float]:
     return float(fit.slope), half, float(tail)
 
 
-def cos_trend(norms, cos, grad_norms, lower) -> dict:
+def cos_trend(norms, cos, grad_norms=None, lower=None) -> dict:
     r"""Classify the evidence on :math:`\liminf \cos\alpha` along points of growing norm.
 
     Two facts for convex ``f`` with unique minimiser :math:`x^*` decide it:
@@ -278,9 +278,14 @@ def cos_trend(norms, cos, grad_norms, lower) -> dict:
     above :data:`TREND_MIN_SLOPE`). ``"against"`` is reported when :math:`\ell` or
     :math:`\cos\alpha` levels off (last-half slope within :math:`\pm`
     :data:`TREND_MIN_SLOPE`) or the gradient stays bounded; else ``"inconclusive"``.
+    Without ``grad_norms`` and ``lower`` only :math:`\cos\alpha` is classified (a
+    weaker screen, for candidates; :func:`verify_witness` always passes both).
     """
-    norms, cos, grad_norms, lower = (np.asarray(a, dtype=np.float64)
-                                     for a in (norms, cos, grad_norms, lower))
+    cos = np.asarray(cos, dtype=np.float64)
+    if grad_norms is None or lower is None:  # screen on cos alone: neutral certificates
+        grad_norms, lower = np.geomspace(1.0, 10.0, cos.size), cos
+    norms, grad_norms, lower = (np.asarray(a, dtype=np.float64)
+                                for a in (norms, grad_norms, lower))
     if (norms.size < 4 or np.any(cos <= 0) or np.any(lower <= 0)
             or np.any(np.diff(norms) <= 0)):
         return {"slope": None, "slope_ci": None, "tail_slope": None, "decreasing": False,
