@@ -27,6 +27,10 @@ Specs (statement ids of the verify registry):
     a LARS step gets closer: :math:`\|x^+ - x^*\| \le \|x - x^*\|`
     (tight and paper ``c``; :math:`\lambda < 2c`); ``z = (v, s)`` with
     :math:`x = x^* + R (1 + e^s) v/\|v\|`.
+``lars_step.contraction``
+    one LARS step: :math:`\|x^+ - x^*\|^2 \le r^2 - 2\lambda\|x\| r c
+    + \lambda^2\|x\|^2` (:mod:`larscheck.theory.contraction`, tight
+    :math:`c`); ``z = x``, any :math:`\lambda`.
 ``theorem1``
     :math:`\sup_k \|x_k - x^*\| \le D`; ``z = x_0``.
 ``theorem2``
@@ -50,7 +54,7 @@ import numpy as np
 from hypothesis import strategies as st
 from larscheck.sims import LARS, PolynomialDecay, simulate
 from larscheck.sims.problems import Problem
-from larscheck.theory import bounds
+from larscheck.theory import bounds, contraction
 from scipy import optimize
 
 from larscheck import theory
@@ -142,6 +146,27 @@ def _cos_evaluate(variant: str):
         cos = cos_from(p.grad(z[None]), z[None] - p.xstar)[0]
         return float(bounds.cos_lower_bound(mu, L, variant)), float(cos)
     return evaluate
+
+
+def _contraction_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
+    p = case.problem
+    mu, L, _ = _constants(p)
+    lam = case.extra["lam"]
+    g = p.grad(z[None])[0]
+    gn = np.linalg.norm(g)
+    if gn == 0 or not _valid_start(z):
+        return np.nan, np.nan
+    xn = float(np.linalg.norm(z))
+    step = z - lam * xn / gn * g
+    r = float(np.linalg.norm(z - p.xstar[0]))
+    return (float(np.sum((step - p.xstar[0]) ** 2)),
+            float(contraction.WORST_DIST_SQ(mu, L, lam, xn, r)))
+
+
+@st.composite
+def _step_cases(draw):
+    case = draw(_point_cases())
+    return Case(case.problem, case.z, {"lam": draw(log_uniform(1e-3, 2.0))})
 
 
 # ------------------------------------------------------------------------ Lemma 1
@@ -299,6 +324,9 @@ SPECS: dict[str, BoundSpec] = {s.id: s for s in (
               lambda: _lemma1_cases("tight"), _lemma1_evaluate("tight")),
     BoundSpec("lemma1", "outside R with the paper's c = mu/L, a LARS step gets closer",
               lambda: _lemma1_cases("paper"), _lemma1_evaluate("paper")),
+    BoundSpec("lars_step.contraction",
+              "|x+ - x*|^2 <= r^2 - 2 lambda |x| r c_tight + lambda^2 |x|^2 (one step)",
+              _step_cases, _contraction_evaluate),
     BoundSpec("theorem1", "sup_k |x_k - x*| <= D", _run_cases, _theorem1_evaluate),
     BoundSpec("theorem2", "min_{i<=k} f - f* <= A/(lambda (k+1)) + B lambda", _run_cases,
               _theorem2_evaluate),
