@@ -78,7 +78,7 @@ def test_any_convex_function_gives_the_quadratic_orbit(case):
 @given(one_d_cases())
 def test_sign_is_preserved(case):
     """1.2: with 0 < lambda < 1 and x0, x* of one sign, x_k keeps that sign."""
-    member, xstar, lam, x0 = case
+    member, _, lam, x0 = case
     path = _orbit(member, x0, lam, 300)
     worst = float(np.min(path * np.sign(x0)) / abs(x0))
     target(-worst, label="-min sign(x0) x_k / |x0|")
