@@ -24,6 +24,8 @@ COMMANDS: tuple[str, ...] = (
     "larscheck.sims.cmd_simulate",
     "larscheck.proofs_check.cmd_experiments",
     "larscheck.proofs_check.cmd_one_d",
+    "larscheck.proofs_check.cmd_verify",
+    "larscheck.proofs_check.cmd_search",
 )
 
 
