@@ -51,7 +51,8 @@ WITNESS_LAMBDA, WITNESS_STEPS = 0.1, 2000
 
 
 def random_members(rng: np.random.Generator, dim: int, batch: int) -> ConvexFamily:
-    """``batch`` members with ``mu = 0``, ``dim + 1`` atoms of random kinds (shared by the batch)."""
+    """``batch`` members with ``mu = 0`` and ``dim + 1`` atoms of random kinds (shared by
+    the batch)."""
     m = dim + 1
     kinds = tuple(rng.choice(ATOM_KINDS, size=m))
     weights = np.exp(rng.uniform(np.log(0.1), np.log(10.0), size=(batch, m)))
@@ -120,11 +121,11 @@ def check_conjecture(ctx: Context, members=None) -> Verdict:
     """Sampled check (``members``: list of :class:`ConvexFamily` batches to use instead)."""
     rng = ctx.rng("conjecture1.members")
     if members is None:
-        members = [random_members(rng, dim, ctx.size(3, 8))
-                   for dim in (2, 3) for _ in range(ctx.size(3, 6))]
+        members = [random_members(rng, dim, ctx.size(3, 6))
+                   for dim in (2, 3) for _ in range(ctx.size(2, 5))]
     evidence, best = [], None
     for batch in members:
-        mins, points = min_cos_on_spheres(rng, batch, ctx.size(64, 256))
+        mins, points = min_cos_on_spheres(rng, batch, ctx.size(48, 128))
         for i in range(batch.batch):
             trend = cos_trend(RADII, mins[i])
             evidence.append(trend["evidence"])

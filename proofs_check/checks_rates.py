@@ -46,11 +46,13 @@ FACTORS = (0.02, 0.3, 0.9, 1.0, 3.0)
 CHECKPOINTS = 40
 
 
-def _problems(ctx: Context, key: str) -> list[Cases]:
+def _problems(ctx: Context, key: str, scale: float = 1.0) -> list[Cases]:
+    """The default quadratics of every dimension and logistic losses (``scale`` x the sizes)."""
+    counts = {1: ctx.size(30, 300), 2: ctx.size(60, 600), 10: ctx.size(60, 600),
+              100: ctx.size(6, 40)}
     quad = default_quadratics(ctx, f"{key}.quadratics",
-                              {1: ctx.size(30, 300), 2: ctx.size(60, 600),
-                               10: ctx.size(60, 600), 100: ctx.size(6, 60)})
-    return quad + logistic_cases(ctx, f"{key}.logistic", ctx.size(12, 60))
+                              {d: max(3, int(c * scale)) for d, c in counts.items()})
+    return quad + logistic_cases(ctx, f"{key}.logistic", max(3, int(ctx.size(12, 60) * scale)))
 
 
 def constant_run(ctx: Context):
@@ -64,7 +66,7 @@ def constant_run(ctx: Context):
         for cases in _problems(ctx, "constant"):
             p = cases.params
             rc = with_rates(cases, bounds.lemma1_threshold(p["mu"], p["L"], "paper"), FACTORS)
-            runs.append(ctx.simulate(rc.problem, LARS(), rc.x0, ctx.size(300, 1000),
+            runs.append(ctx.simulate(rc.problem, LARS(), rc.x0, ctx.size(300, 600),
                                  rc.params["lam"], checkpoints=CHECKPOINTS))
             groups.append(rc)
         return concat(groups), runs
@@ -248,7 +250,8 @@ def check_corollary(ctx: Context, bound=None) -> Verdict:
             lam, ok = corollary_rate(K, cases.params)
             run = cases.take(np.flatnonzero(ok))
             if run.batch:
-                traj = ctx.simulate(run.problem, LARS(), run.x0, K, lam[ok], checkpoints=CHECKPOINTS)
+                traj = ctx.simulate(run.problem, LARS(), run.x0, K, lam[ok],
+                                    checkpoints=CHECKPOINTS)
                 rows.append((run, K, lam[ok], traj))
             rows.append((cases.take(np.flatnonzero(~ok)), K, None, None))
     parts, obs, bnd, iters, need, inside = [], [], [], [], [], []
@@ -302,7 +305,7 @@ def check_corollary(ctx: Context, bound=None) -> Verdict:
                f"{details['beyond_lambda_too_large']} (problem, K) pairs need "
                f"lambda_K >= 2mu/L (beyond)") if cases else "no run inside"
     series = {"eps": observed, "K": params["K"], "bound": bnd_all, "inside": inside_all,
-              "iterations": iters_all}
+              "gap0": params["gap0"], "problem": problem_id}
     return Verdict(verdict, cases, worst, finding, witness, beyond=int((~inside_all).sum()),
                    rate=rate, details=details, series=series)
 
@@ -339,6 +342,29 @@ def theorem3_values(k, kind: str, fixed: dict, rate, params, delta, total_steps:
                                    s2(kk, r))
 
 
+def theorem3_runs(ctx: Context) -> dict:
+    """LARS runs of every schedule of :data:`SCHEDULES` (shared by the checks of a context):
+    ``{name: (cases, trajectories, steps)}``."""
+    def build(_rng):
+        steps = ctx.size(300, 600)
+        groups = _problems(ctx, "theorem3", scale=ctx.size(1.0, 0.35))
+        out = {}
+        for name, (factory, *_) in SCHEDULES.items():
+            runs, trajs = [], []
+            for cases in groups:
+                p = cases.params
+                rc = with_rates(cases, bounds.lemma1_threshold(p["mu"], p["L"], "paper"),
+                                THEOREM3_FACTORS)
+                trajs.append(ctx.simulate(rc.problem, LARS(), rc.x0, steps,
+                                          factory(rc.params["lam"], steps),
+                                          checkpoints=CHECKPOINTS))
+                rc.params["schedule"] = np.full(rc.batch, name)
+                runs.append(rc)
+            out[name] = (runs, trajs, steps)
+        return out
+    return ctx.shared("theorem3.runs", build)
+
+
 @register(
     id="theorem3", section="2.6", title="decaying rates converge", kind="paper",
     confidence="high", proved=True,
@@ -351,19 +377,9 @@ def theorem3_values(k, kind: str, fixed: dict, rate, params, delta, total_steps:
 )
 def check_theorem3(ctx: Context, scale: float = 1.0) -> Verdict:
     """Running min gap against Theorem 3's bound times ``scale`` (``scale < 1`` to test failure)."""
-    steps = ctx.size(300, 1000)
-    groups = _problems(ctx, "theorem3")
     parts, ratios, inside_all, curves = [], [], [], {}
-    for name, (factory, kind, fixed, in_hyp) in SCHEDULES.items():
-        runs, trajs = [], []
-        for cases in groups:
-            p = cases.params
-            rc = with_rates(cases, bounds.lemma1_threshold(p["mu"], p["L"], "paper"),
-                            THEOREM3_FACTORS)
-            trajs.append(ctx.simulate(rc.problem, LARS(), rc.x0, steps,
-                                  factory(rc.params["lam"], steps), checkpoints=CHECKPOINTS))
-            rc.params["schedule"] = np.full(rc.batch, name)
-            runs.append(rc)
+    for name, (_, kind, fixed, in_hyp) in SCHEDULES.items():
+        runs, trajs, steps = theorem3_runs(ctx)[name]
         sched_params = concat(runs)
         delta = _stack(trajs, "min_norm")
         ok = (delta > 0) & ~_stack(trajs, "diverged")

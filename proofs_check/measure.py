@@ -31,7 +31,8 @@ BISECTIONS = 32
 
 
 def lars_step(x: np.ndarray, g: np.ndarray, lam, norm: str = "l2") -> np.ndarray:
-    """One step of eq. (1) from ``x`` (``(B, n)``) with gradient ``g`` and rate ``lam`` (scalar or (B,))."""
+    """One step of eq. (1) from ``x`` (``(B, n)``) with gradient ``g`` and rate ``lam``
+    (a scalar or ``(B,)``)."""
     out = x.copy()
     LARS(norm=norm).apply(out, g, lam, {}, Blocks(x.shape[1]))
     return out
