@@ -121,7 +121,7 @@ def check_conjecture(ctx: Context, members=None) -> Verdict:
     """Sampled check (``members``: list of :class:`ConvexFamily` batches to use instead)."""
     rng = ctx.rng("conjecture1.members")
     if members is None:
-        members = [random_members(rng, dim, ctx.size(3, 6))
+        members = [random_members(rng, dim, ctx.size(2, 6))
                    for dim in (2, 3) for _ in range(ctx.size(2, 5))]
     evidence, best = [], None
     for batch in members:
