@@ -23,6 +23,8 @@ import larscheck
 COMMANDS: tuple[str, ...] = (
     "larscheck.sims.cmd_simulate",
     "larscheck.proofs_check.cmd_verify",
+    "larscheck.proofs_check.cmd_experiments",
+    "larscheck.proofs_check.cmd_one_d",
 )
 
 

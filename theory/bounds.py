@@ -21,6 +21,7 @@ name                   expression                                             st
 ``COS_TIGHT``          ``2 sqrt(mu L)/(mu+L)``                                3.1
 ``LEMMA1_THRESHOLD``   ``2 c`` (S_lambda bounded for ``lambda < 2c``)          2.1, 3.2
 ``LEMMA1_RADIUS``      ``R = lambda ||x*|| / (2c - lambda)``                  3.2
+``THEOREM1_ESCAPE``    ``R + lambda (R + ||x*||)`` (R of ``LEMMA1_RADIUS``)    2.3
 ``THEOREM1_D``         ``D = max(||x0-x*||, R + lambda (R + ||x*||))``        2.3
 ``THEOREM2_M``         ``M = D + ||x*||``                                     2.4
 ``THEOREM2_A``         ``A = D e0 / delta`` (``e0 = f(x0) - f*``)              2.4
@@ -166,10 +167,14 @@ LEMMA1_THRESHOLD = Formula("lemma1.threshold", 2 * c, (c,),
                            "Lemma 1: S_lambda is bounded for lambda < 2c")
 LEMMA1_RADIUS = Formula("lemma1.radius", lam * xstar_norm / (2 * c - lam), (lam, xstar_norm, c),
                         "S_lambda lies in the ball of this radius around x* (lambda < 2c)")
+THEOREM1_ESCAPE = Formula("theorem1.escape",
+                          (R + lam * (R + xstar_norm)).subs(R, LEMMA1_RADIUS.expr),
+                          (lam, xstar_norm, c),
+                          "farthest a step from S_lambda can land: R + lambda (R + ||x*||)")
 THEOREM1_D_OF_R = Formula("theorem1.D(R)", sp.Max(dist0, R + lam * (R + xstar_norm)),
                           (dist0, R, lam, xstar_norm),
                           "Theorem 1: ||x_k - x*|| <= D for all k, given the radius R")
-THEOREM1_D = Formula("theorem1.D", THEOREM1_D_OF_R.expr.subs(R, LEMMA1_RADIUS.expr),
+THEOREM1_D = Formula("theorem1.D", sp.Max(dist0, THEOREM1_ESCAPE.expr),
                      (dist0, lam, xstar_norm, c),
                      "Theorem 1: ||x_k - x*|| <= D, with R of the constructive Lemma 1")
 

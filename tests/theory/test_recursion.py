@@ -7,6 +7,7 @@ import pytest
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
+
 from larscheck.sims import LARS, Quadratic, simulate
 from larscheck.theory import recursion as r
 from larscheck.theory.formulas import D, L, M, delta, eps, gap0, k, lam
