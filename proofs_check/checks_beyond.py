@@ -21,6 +21,7 @@ from __future__ import annotations
 from functools import partial
 
 import numpy as np
+
 from larscheck.sims import LARS, PercentDelta
 from larscheck.sims.problems import random_orthogonal
 from larscheck.theory import bounds, recursion

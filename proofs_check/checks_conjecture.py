@@ -28,6 +28,7 @@ is reported.
 from __future__ import annotations
 
 import numpy as np
+
 from larscheck.sims import LARS
 from larscheck.sims.convex_family import ConvexFamily
 from larscheck.sims.problems import random_directions

@@ -20,6 +20,7 @@ from __future__ import annotations
 from functools import partial
 
 import numpy as np
+
 from larscheck.theory import bounds
 
 from .angles import cos_alpha

@@ -24,6 +24,7 @@ Identities are compared with the named relative tolerances below; a ratio is
 from __future__ import annotations
 
 import numpy as np
+
 from larscheck.sims import LARS, Quadratic, SmoothProblem
 from larscheck.sims.convex_family import ConvexFamily
 from larscheck.theory import one_d

@@ -24,6 +24,7 @@ from __future__ import annotations
 from functools import partial
 
 import numpy as np
+
 from larscheck.sims import LARS, InverseDecay, PolynomialDecay
 from larscheck.theory import bounds
 

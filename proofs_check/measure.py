@@ -18,6 +18,7 @@ with what the method actually does:
 from __future__ import annotations
 
 import numpy as np
+
 from larscheck.sims import LARS, Problem
 from larscheck.sims.blocks import Blocks
 from larscheck.sims.problems import random_directions

@@ -31,6 +31,7 @@ def _figure():
 
 def _save(fig, folder: Path, name: str) -> list[str]:
     import matplotlib.pyplot as plt
+
     from larscheck.sims.output import atomic_write_bytes
 
     paths = []

@@ -21,9 +21,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from larscheck.sims.output import atomic_write_text, to_jsonable, write_json
-
 import larscheck
+from larscheck.sims.output import atomic_write_text, to_jsonable, write_json
 
 from .registry import Statement, statements
 from .suite import Context

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+
 from larscheck.sims import Problem, Quadratic, random_quadratics, simulate
 from larscheck.sims.problems import SPECTRA, random_directions
 

@@ -1,6 +1,7 @@
 """Fixtures of the proofs_check tests: one quick run context shared by a module."""
 
 import pytest
+
 from larscheck.proofs_check.suite import Context
 
 

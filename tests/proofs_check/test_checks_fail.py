@@ -7,6 +7,7 @@ a case that reproduces it.
 
 import numpy as np
 import pytest
+
 from larscheck.proofs_check import (
     checks_beyond,
     checks_lemma1,

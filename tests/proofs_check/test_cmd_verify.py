@@ -3,11 +3,11 @@
 import json
 
 import pytest
+
+from larscheck.cli import main
 from larscheck.proofs_check import registry
 from larscheck.proofs_check.registry import ORDER, statements
 from larscheck.proofs_check.verdict import Verdict
-
-from larscheck.cli import main
 
 #: Cheap statements for the CLI tests (each under a second in --quick).
 CHEAP = ["one_d.interval", "theorem2", "stability_map"]

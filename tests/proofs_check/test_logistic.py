@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from larscheck.sims.logistic import LogisticProblems, random_logistic
 
 #: Central differences with step 1e-6 on O(1) values: truncation ~1e-12, rounding ~1e-10.

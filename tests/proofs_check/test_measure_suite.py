@@ -1,6 +1,7 @@
 """The measurements and the suite: S_lambda on rays, seeded cases, rates per threshold."""
 
 import numpy as np
+
 from larscheck.proofs_check.measure import ray_directions, sup_S_on_rays
 from larscheck.proofs_check.suite import Context, quadratic_cases, with_rates
 from larscheck.sims import Quadratic

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from larscheck.proofs_check.verdict import RATIO_RTOL, Verdict, fit_rate, worst_case
 
 
