@@ -45,7 +45,8 @@ ATOM_KINDS = ("quadratic", "pseudo_huber", "log_cosh", "softplus", "huber")
 RADII = np.geomspace(1e1, 1e7, 13)
 #: Local random search on each sphere: proposals per round, rounds, first step
 #: (radians) and its shrink factor per round (0.3 * 0.7^40 ~ 2e-7 rad, below the
-#: ``r^{-1/2}`` width of the valleys of cos alpha at r = 1e7).
+#: ``r^{-1/2}`` width of the valleys of cos alpha at r = 1e7; the search continues
+#: from the previous radius, so a coarse valley found early is followed outwards).
 PROPOSALS, ROUNDS, FIRST_STEP, SHRINK = 16, 40, 0.3, 0.7
 #: Rate and steps of the LARS run on a witness (3.4).
 WITNESS_LAMBDA, WITNESS_STEPS = 0.1, 2000
@@ -126,7 +127,7 @@ def check_conjecture(ctx: Context, members=None) -> Verdict:
                    for dim in (2, 3) for _ in range(ctx.size(2, 5))]
     evidence, best = [], None
     for batch in members:
-        mins, points = min_cos_on_spheres(rng, batch, ctx.size(48, 128))
+        mins, points = min_cos_on_spheres(rng, batch, ctx.size(32, 128))
         for i in range(batch.batch):
             trend = cos_trend(RADII, mins[i])
             evidence.append(trend["evidence"])

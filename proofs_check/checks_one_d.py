@@ -261,6 +261,7 @@ def check_steps(ctx: Context, law=None) -> Verdict:
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.maximum(sim / pred, pred / sim)
     ratio = np.where(boundary & (np.abs(sim - pred) <= 1), 1.0, ratio)
+    ratio = np.where(sim < 0, np.inf, ratio)  # never entered I within the run
     verdict, cases, worst, witness = worst_case(ratio, outside, dict(p, predicted=pred),
                                                 seed=ctx.seed, observed=sim, bound=pred)
     exact = int((sim[outside] == pred[outside]).sum())
