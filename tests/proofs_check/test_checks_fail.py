@@ -75,19 +75,21 @@ def test_check_holds_with_theory_and_fails_with_a_wrong_bound(name, quick_ctx):
 def test_conjecture_check_uses_a_plugged_search(quick_ctx, monkeypatch):
     from larscheck.proofs_check import checks_conjecture, registry
 
+    monkeypatch.setattr(checks_conjecture, "RADII", np.geomspace(10, 1e3, 4))
+    member = checks_conjecture.random_members(quick_ctx.rng("t"), 2, 1)
+    found = {"function": member.to_dict(0), "points": [[10.0, 0.0], [100.0, 0.0]],
+             "cos_alpha": [0.5, 0.1], "verified": {"refutes": True, "trend": {"slope": -0.7}}}
     calls = []
 
     def fake_search(ctx):
         calls.append(ctx.seed)
-        return None
+        return found
 
     registry.plug_search("conjecture1", fake_search)
     try:
-        members = [checks_conjecture.random_members(quick_ctx.rng("t"), 2, 2)]
-        monkeypatch.setattr(checks_conjecture, "RADII", np.geomspace(10, 1e3, 4))
-        checks_conjecture.check_conjecture(quick_ctx, members=members)
+        verdict = checks_conjecture.check_conjecture(quick_ctx, members=[member])
     finally:
         registry.plug_search("conjecture1", None)
-    assert calls == [quick_ctx.seed]
-    assert registry.plugged_search("conjecture1") is None
-
+    assert calls == [quick_ctx.seed] and registry.plugged_search("conjecture1") is None
+    assert verdict.verdict == "refuted" and verdict.witness["source"] == "search"
+    assert "lars" in verdict.witness and "REFUTED" in verdict.finding
