@@ -157,7 +157,7 @@ def check_sign(ctx: Context) -> Verdict:
                    f"orbits with lambda < 1 (min x_k/x0 = "
                    f"{np.min(low[inside] / p['x0'][inside]):.3g}); "
                    f"beyond (1 <= lambda < 2.5): {int(flips.sum())}/{int((~inside).sum())} orbits "
-                   f"changed sign ({one_d.CLAIMS_NEED['1.2 sign preservation']})",
+                   f"changed sign; theory: needs {one_d.CLAIMS_NEED['1.2 sign preservation']}",
                    witness, beyond=int((~inside).sum()))
 
 
