@@ -21,6 +21,7 @@ from __future__ import annotations
 from functools import partial
 
 import numpy as np
+
 from larscheck.sims import LARS, PercentDelta
 from larscheck.sims.problems import random_orthogonal
 from larscheck.theory import bounds, recursion
@@ -152,10 +153,10 @@ def check_stability(ctx: Context, threshold=None) -> Verdict:
     """Bounded fraction per cell; ``threshold(mu, L)`` overrides ``2c_tight`` (for tests)."""
     threshold = threshold or partial(bounds.lemma1_threshold, variant="tight")
     rng = ctx.rng("stability.quadratics")
-    cases = quadratic_cases(rng, 10, ctx.size(4, 16) * len(KAPPAS) * 4)
+    cases = quadratic_cases(rng, 10, ctx.size(4, 12) * len(KAPPAS) * 4)
     p = cases.params
     rc = with_rates(cases, threshold(p["mu"], p["L"]), STABILITY_FACTORS)
-    traj = ctx.simulate(rc.problem, LARS(), rc.x0, ctx.size(200, 600), rc.params["lam"],
+    traj = ctx.simulate(rc.problem, LARS(), rc.x0, ctx.size(200, 400), rc.params["lam"],
                     checkpoints=2)
     scale = np.maximum(rc.params["dist0"], rc.params["xstar_norm"])
     bounded = ~traj.diverged & (traj.tail_radius <= BOUNDED_FACTOR * scale)
@@ -263,8 +264,9 @@ def check_percentdelta(ctx: Context, scale: float = 1.0) -> Verdict:
         }
     beyond = ~inside
     esc_beyond = int((~np.isfinite(ratio) & beyond).sum())
-    finding = (f"with lambda -> sqrt(n) lambda: radius worst {summary['radius']['worst_ratio_sqrt_n']:.3g}"
-               f", D worst {summary['D']['worst_ratio_sqrt_n']:.3g} ({cases} cases, "
+    finding = (f"with lambda -> sqrt(n) lambda: radius worst "
+               f"{summary['radius']['worst_ratio_sqrt_n']:.3g}, D worst "
+               f"{summary['D']['worst_ratio_sqrt_n']:.3g} ({cases} cases, "
                f"{describe_ratio(worst)}); unchanged L2 constants: radius exceeded in "
                f"{summary['radius']['l2_constants_violated']}/{summary['radius']['cases']} "
                f"(worst {summary['radius']['worst_ratio_l2_constants']:.3g}), D exceeded in "

@@ -28,6 +28,7 @@ is reported.
 from __future__ import annotations
 
 import numpy as np
+
 from larscheck.sims import LARS
 from larscheck.sims.convex_family import ConvexFamily
 from larscheck.sims.problems import random_directions
@@ -44,14 +45,16 @@ ATOM_KINDS = ("quadratic", "pseudo_huber", "log_cosh", "softplus", "huber")
 RADII = np.geomspace(1e1, 1e7, 13)
 #: Local random search on each sphere: proposals per round, rounds, first step
 #: (radians) and its shrink factor per round (0.3 * 0.7^40 ~ 2e-7 rad, below the
-#: ``r^{-1/2}`` width of the valleys of cos alpha at r = 1e7).
+#: ``r^{-1/2}`` width of the valleys of cos alpha at r = 1e7; the search continues
+#: from the previous radius, so a coarse valley found early is followed outwards).
 PROPOSALS, ROUNDS, FIRST_STEP, SHRINK = 16, 40, 0.3, 0.7
 #: Rate and steps of the LARS run on a witness (3.4).
 WITNESS_LAMBDA, WITNESS_STEPS = 0.1, 2000
 
 
 def random_members(rng: np.random.Generator, dim: int, batch: int) -> ConvexFamily:
-    """``batch`` members with ``mu = 0``, ``dim + 1`` atoms of random kinds (shared by the batch)."""
+    """``batch`` members with ``mu = 0`` and ``dim + 1`` atoms of random kinds (shared by
+    the batch)."""
     m = dim + 1
     kinds = tuple(rng.choice(ATOM_KINDS, size=m))
     weights = np.exp(rng.uniform(np.log(0.1), np.log(10.0), size=(batch, m)))
@@ -120,11 +123,11 @@ def check_conjecture(ctx: Context, members=None) -> Verdict:
     """Sampled check (``members``: list of :class:`ConvexFamily` batches to use instead)."""
     rng = ctx.rng("conjecture1.members")
     if members is None:
-        members = [random_members(rng, dim, ctx.size(3, 8))
-                   for dim in (2, 3) for _ in range(ctx.size(3, 6))]
+        members = [random_members(rng, dim, ctx.size(2, 6))
+                   for dim in (2, 3) for _ in range(ctx.size(2, 5))]
     evidence, best = [], None
     for batch in members:
-        mins, points = min_cos_on_spheres(rng, batch, ctx.size(64, 256))
+        mins, points = min_cos_on_spheres(rng, batch, ctx.size(32, 128))
         for i in range(batch.batch):
             trend = cos_trend(RADII, mins[i])
             evidence.append(trend["evidence"])

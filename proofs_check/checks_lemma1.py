@@ -20,6 +20,7 @@ from __future__ import annotations
 from functools import partial
 
 import numpy as np
+
 from larscheck.theory import bounds
 
 from .angles import cos_alpha
@@ -84,6 +85,8 @@ def _check_radius(ctx: Context, variant: str, radius=None) -> Verdict:
         "beyond_cases": int(beyond.sum()),
         "median_ratio": float(np.median(ratio[inside & np.isfinite(ratio)])) if cases else None,
     }
+    nd = inside & (params["kappa"] > 1) & np.isfinite(ratio)
+    details["worst_ratio_kappa_above_1"] = float(np.max(ratio[nd])) if nd.any() else None
     extra = ""
     if variant == "paper":
         r_other = sup / bounds.lemma1_radius(lam, xs, mu, L, other)
@@ -96,7 +99,9 @@ def _check_radius(ctx: Context, variant: str, radius=None) -> Verdict:
                   f"{details['between_bounded']}/{details['between_thresholds']} cases")
     finding = (f"{'no' if verdict == 'holds' else 'SOME'} point of S_lambda outside the "
                f"{variant} radius in {cases} cases (lambda < 2c_{variant}); "
-               f"{describe_ratio(worst)}{extra}; beyond the threshold S_lambda reached the "
+               f"{describe_ratio(worst)} (kappa > 1: worst "
+               f"{details['worst_ratio_kappa_above_1']:.3g}, median {details['median_ratio']:.3g})"
+               f"{extra}; beyond the threshold S_lambda reached the "
                f"farthest probe (1e7 ||x*||) in {unb_beyond}/{int(beyond.sum())} cases")
     if details["unbounded_inside"]:
         finding = f"S_lambda UNBOUNDED inside the hypotheses in {details['unbounded_inside']} " \

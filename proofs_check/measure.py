@@ -18,6 +18,7 @@ with what the method actually does:
 from __future__ import annotations
 
 import numpy as np
+
 from larscheck.sims import LARS, Problem
 from larscheck.sims.blocks import Blocks
 from larscheck.sims.problems import random_directions
@@ -31,7 +32,8 @@ BISECTIONS = 32
 
 
 def lars_step(x: np.ndarray, g: np.ndarray, lam, norm: str = "l2") -> np.ndarray:
-    """One step of eq. (1) from ``x`` (``(B, n)``) with gradient ``g`` and rate ``lam`` (scalar or (B,))."""
+    """One step of eq. (1) from ``x`` (``(B, n)``) with gradient ``g`` and rate ``lam``
+    (a scalar or ``(B,)``)."""
     out = x.copy()
     LARS(norm=norm).apply(out, g, lam, {}, Blocks(x.shape[1]))
     return out

@@ -31,6 +31,7 @@ def _figure():
 
 def _save(fig, folder: Path, name: str) -> list[str]:
     import matplotlib.pyplot as plt
+
     from larscheck.sims.output import atomic_write_bytes
 
     paths = []
@@ -98,24 +99,40 @@ def theorem1(v, folder: Path) -> list[str]:
 
 
 def corollary(v, folder: Path) -> list[str]:
-    """Iterations to eps vs eps (log-log) with the fitted slope and the 4AB/eps^2 line."""
+    """Iterations K + 1 against the accuracy reached (relative to e0), per problem, log-log:
+    observed (solid) and the corollary's ``K + 1 = 4AB/eps^2`` (dashed: slope -2)."""
     s = v.series
     fig, ax = _figure()
     ok = s["inside"] & (s["eps"] > 0)
-    ax.scatter(s["eps"][ok], s["K"][ok] + 1.0, s=6, label="observed: min f - f* reached at K")
-    ax.scatter(s["bound"][ok], s["K"][ok] + 1.0, s=6, marker="x",
-               label="Corollary 2.1: K + 1 = 4AB / eps^2")
-    if v.rate is not None and np.isfinite(v.rate.exponent):
-        e = np.geomspace(np.min(s["eps"][ok]), np.max(s["eps"][ok]), 20)
-        ref = np.median((s["K"][ok] + 1.0) * s["eps"][ok] ** v.rate.exponent)
-        ax.plot(e, ref * e ** -v.rate.exponent, color="C2",
-                label=f"fit: (1/eps)^{v.rate.exponent:.2f}")
-        ref2 = np.median((s["K"][ok] + 1.0) * s["bound"][ok] ** 2)
-        ax.plot(e, ref2 * e ** -2.0, color="k", ls="--", label="1/eps^2")
-    ax.set(xscale="log", yscale="log", xlabel="eps (f - f*)", ylabel="iterations",
-           title="Corollary 2.1: iterations to reach eps")
+    problems = np.unique(s["problem"][ok])
+    for j, pid in enumerate(problems[np.linspace(0, problems.size - 1,
+                                                 min(THEOREM2_CURVES, problems.size)).astype(int)]):
+        sel = ok & (s["problem"] == pid)
+        order = np.argsort(s["K"][sel])
+        k1 = s["K"][sel][order] + 1.0
+        e0 = s["gap0"][sel][order]
+        ax.loglog(s["eps"][sel][order] / e0, k1, "o-", color=f"C{j}", ms=3,
+                  label="observed" if j == 0 else None)
+        ax.loglog(s["bound"][sel][order] / e0, k1, "--", color=f"C{j}",
+                  label="Corollary 2.1: 4AB/eps^2" if j == 0 else None)
+    ax.axvline(1.0, color="k", lw=0.8, ls=":", label="eps = f(x0) - f* (vacuous beyond)")
+    rate = "" if v.rate is None else f" (fit: (1/eps)^{v.rate.exponent:.2f})"
+    ax.set(xlabel="eps / (f(x0) - f*)", ylabel="iterations K + 1",
+           title=f"Corollary 2.1: iterations to reach eps{rate}")
     ax.legend(fontsize=8)
     return _save(fig, folder, "corollary2_1")
+
+
+def theorem3(v, folder: Path) -> list[str]:
+    """Median observed/bound of Theorem 3 against k, one curve per schedule."""
+    fig, ax = _figure()
+    for name, (k, ratio) in v.series["curves"].items():
+        ax.loglog(np.asarray(k) + 1.0, ratio, label=name)
+    ax.axhline(1.0, color="k", lw=1, label="bound")
+    ax.set(xlabel="k + 1", ylabel="median (min f - f*) / bound",
+           title="Theorem 3: decaying rates")
+    ax.legend()
+    return _save(fig, folder, "theorem3")
 
 
 def stability(v, folder: Path) -> list[str]:
@@ -189,6 +206,7 @@ FIGURES = {
     "theorem1": theorem1,
     "theorem2": theorem2,
     "corollary2_1": corollary,
+    "theorem3": theorem3,
     "stability_map": stability,
     "cos_bound.tight": cos_bound,
     "conjecture1": conjecture,

@@ -8,7 +8,7 @@ each check.
 
 JSON schema::
 
-    {"version": str, "seed": int, "quick": bool,
+    {"version": str, "seed": int, "quick": bool, "simulated_problems": int,
      "statements": [{"id", "section", "title", "kind", "confidence", "proved",
                      "hypotheses", "claim", "how", "latex": [[label, tex], ...],
                      "verdict", "cases", "beyond", "worst_ratio", "finding",
@@ -21,9 +21,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from larscheck.sims.output import atomic_write_text, to_jsonable, write_json
-
 import larscheck
+from larscheck.sims.output import atomic_write_text, to_jsonable, write_json
 
 from .registry import Statement, statements
 from .suite import Context
@@ -63,6 +62,7 @@ class Report:
     seed: int
     quick: bool
     results: list[Result] = field(default_factory=list)
+    simulated: int = 0
 
     @property
     def alarms(self) -> list[Result]:
@@ -72,6 +72,7 @@ class Report:
     def to_dict(self) -> dict:
         """The JSON document (see the module docstring)."""
         return {"version": larscheck.__version__, "seed": self.seed, "quick": self.quick,
+                "simulated_problems": self.simulated,
                 "statements": [r.to_dict() for r in self.results]}
 
     def write_json(self, path) -> None:
@@ -97,7 +98,8 @@ class Report:
                  for r in rows]
         total = sum(r.seconds for r in self.results)
         lines.append(f"{len(self.results)} statements, "
-                     f"{sum(r.verdict.cases for r in self.results)} cases, {total:.1f} s "
+                     f"{sum(r.verdict.cases for r in self.results)} cases, "
+                     f"{self.simulated} simulated problems, {total:.1f} s "
                      f"(seed {self.seed}{', quick' if self.quick else ''})")
         return "\n".join(lines)
 
@@ -176,5 +178,6 @@ def verify(ids: Iterable[str] | None = None, *, seed: int = 0, quick: bool = Fal
         start = time.perf_counter()
         verdict = entry.check(ctx)
         report.results.append(Result(entry, verdict, time.perf_counter() - start))
+    report.simulated = ctx.simulated
     return report
 

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+
 from larscheck.sims import Problem, Quadratic, random_quadratics, simulate
 from larscheck.sims.problems import SPECTRA, random_directions
 
@@ -126,7 +127,8 @@ def _log_uniform(rng: np.random.Generator, lo: float, hi: float, size) -> np.nda
 
 
 def starts(rng: np.random.Generator, xstar: np.ndarray, kinds: np.ndarray) -> np.ndarray:
-    """Starts ``(B, n)`` of the given kinds (``far``, ``origin``, ``opposite``) for minimisers ``xstar``."""
+    """Starts ``(B, n)`` of the given kinds (``far``, ``origin``, ``opposite``) for the
+    minimisers ``xstar``."""
     batch, dim = xstar.shape
     xs = np.linalg.norm(xstar, axis=1, keepdims=True)
     d = random_directions(rng, batch, dim)
@@ -139,7 +141,8 @@ def starts(rng: np.random.Generator, xstar: np.ndarray, kinds: np.ndarray) -> np
 
 def quadratic_cases(rng: np.random.Generator, dim: int, count: int,
                     kappas=KAPPAS, spectra=SPECTRA) -> Cases:
-    """``count`` quadratics in ``R^dim`` spread evenly over ``kappas`` x ``spectra`` x starts.
+    """``count`` quadratics in ``R^dim`` spread evenly (round-robin) over ``kappas`` x ``spectra``,
+    with the start kinds rotating across groups and rounds.
 
     In dimension 1 only ``kappa = 1`` exists (and the spectrum shape is moot).
     """
@@ -147,17 +150,22 @@ def quadratic_cases(rng: np.random.Generator, dim: int, count: int,
         kappas, spectra = (1.0,), ("uniform",)
     groups = [(kap, shape) for kap in kappas for shape in spectra]
     per = max(1, -(-count // len(groups)))
-    eigs, xstar, meta = [], [], []
+    eigs, xstar, kappa, spectrum = [], [], [], []
     for kap, shape in groups:
         mu = float(_log_uniform(rng, *MU_RANGE, 1)[0])
         q = random_quadratics(rng, per, dim, mu=mu, L=mu * kap, shape=shape,
                               xstar_norm=XSTAR_RANGE, rotate=False)
         eigs.append(q.eigs)
         xstar.append(q.xstar)
-        meta.append((np.full(per, kap), np.full(per, shape)))
-    eigs_all, xstar_all = np.concatenate(eigs)[:count], np.concatenate(xstar)[:count]
-    kappa, spectrum = (np.concatenate(m)[:count] for m in zip(*meta, strict=True))
-    start = np.array(STARTS)[np.arange(count) % len(STARTS)]
+        kappa.append(np.full(per, kap))
+        spectrum.append(np.full(per, shape))
+
+    def interleave(parts):  # round-robin over the groups, so any prefix covers them evenly
+        return np.stack(parts, axis=1).reshape(len(groups) * per, *parts[0].shape[1:])[:count]
+
+    eigs_all, xstar_all, kappa, spectrum = map(interleave, (eigs, xstar, kappa, spectrum))
+    i = np.arange(count)
+    start = np.array(STARTS)[(i + i // len(groups)) % len(STARTS)]
     problem = Quadratic(eigs_all, xstar_all)
     x0 = starts(rng, problem.xstar, start)
     return Cases(problem, x0, describe(problem, x0, kappa=kappa, spectrum=spectrum,
@@ -183,7 +191,8 @@ def describe(problem: Problem, x0: np.ndarray, **extra) -> dict[str, np.ndarray]
 
 
 def with_rates(cases: Cases, threshold: np.ndarray, factors) -> Cases:
-    """Every case once per factor, with ``lam = factor * threshold`` (``params['lam']``, ``['factor']``).
+    """Every case once per factor, with ``lam = factor * threshold`` (in ``params['lam']``,
+    the factor in ``params['factor']``).
 
     ``threshold`` is per case (e.g. Lemma 1's ``2 mu / L``); factors below 1 are
     inside the statement's hypotheses, 1 is *at* the threshold (outside a strict
@@ -205,7 +214,8 @@ def default_quadratics(ctx: Context, key: str, counts: dict[int, int]) -> list[C
 
 def logistic_cases(ctx: Context, key: str, count: int, dims=(2, 10),
                    samples: int = 20) -> list[Cases]:
-    """Regularised logistic losses (:mod:`larscheck.sims.logistic`), ``kappa`` over :data:`KAPPAS` > 1.
+    """Regularised logistic losses (:mod:`larscheck.sims.logistic`), ``kappa`` over the
+    :data:`KAPPAS` above 1.
 
     Starts as for the quadratics; one :class:`Cases` per dimension.
     """

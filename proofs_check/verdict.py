@@ -25,7 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
 
 VERDICTS = ("holds", "violated", "refuted", "inconclusive")
 
@@ -107,6 +106,8 @@ def fit_rate(x, y, *, expected: float | None = None, x_name: str = "x", y_name: 
         return Rate(np.nan, (np.nan, np.nan), expected, x_name, y_name, int(lx.size))
     slope = float(cx @ cy) / sxx
     resid = cy - slope * cx
+    from scipy import stats  # imported here: scipy.stats costs a second at import
+
     se = np.sqrt(float(resid @ resid) / dof / sxx)
     half = float(stats.t.ppf(0.5 + CONFIDENCE_LEVEL / 2, dof)) * se
     return Rate(slope, (slope - half, slope + half), expected, x_name, y_name, int(lx.size))
