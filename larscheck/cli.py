@@ -22,6 +22,7 @@ import larscheck
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
     "larscheck.sims.cmd_simulate",
+    "larscheck.sims.cmd_resnet",
 )
 
 
