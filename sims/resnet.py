@@ -211,7 +211,7 @@ def augment(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     cols = np.where(flip[:, None], cols[:, ::-1], cols)
     out = padded[np.arange(b)[:, None, None], rows[:, :, None], cols[:, None, :]]
     mean = out.mean(axis=(1, 2, 3), keepdims=True)
-    std = np.maximum(out.std(axis=(1, 2, 3), keepdims=True), 1.0 / np.sqrt(out[0].size))
+    std = np.maximum(out.std(axis=(1, 2, 3), keepdims=True), float(out[0].size) ** -0.5)
     return (out - mean) / std
 
 
