@@ -161,18 +161,21 @@ class LARS(keras.optimizers.Optimizer):
         """Disable the base class's decoupled decay: ``beta`` acts inside :meth:`update_step`."""
 
     def trust_ratio(self, variable, gradient):
-        """The ratio ``r`` of ``variable`` (a scalar tensor), before any exclusion."""
-        eta = self.trust_coefficient
+        """The ratio ``r`` of ``variable`` (a scalar tensor), before any exclusion.
+
+        Terms that are zero are left out of the graph (fewer operations per
+        variable; the optimizer runs once per variable and step).
+        """
         w_norm = ops.sqrt(ops.sum(ops.square(variable)))
-        g_norm = ops.sqrt(ops.sum(ops.square(gradient)))
-        denom = g_norm + self.weight_decay * w_norm + self.epsilon
-        positive_denom = ops.greater(denom, 0.0)
-        safe = ops.where(positive_denom, denom, ops.ones_like(denom))
-        ratio = ops.where(positive_denom, eta * w_norm / safe, ops.zeros_like(denom))
+        denom = ops.sqrt(ops.sum(ops.square(gradient)))
+        if self.weight_decay:
+            denom = denom + self.weight_decay * w_norm
+        if self.epsilon:
+            denom = denom + self.epsilon
+        ratio = ops.divide_no_nan(self.trust_coefficient * w_norm, denom)
         if self.switch_threshold is not None:
-            ratio = ops.where(
-                ops.less(w_norm, self.switch_threshold), ops.full_like(ratio, eta), ratio
-            )
+            ratio = ops.where(ops.less(w_norm, self.switch_threshold),
+                              ops.cast(self.trust_coefficient, ratio.dtype), ratio)
         return ratio
 
     def update_step(self, gradient, variable, learning_rate):
