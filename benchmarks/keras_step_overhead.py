@@ -7,7 +7,8 @@ drift on the machine hits all three alike. Printed: the median step time of
 each, the ratios to SGD, and the paper's figures (TITAN X Pascal, STATEMENTS
 §4: SGD 44.8 ms, Adam 42.6 ms, LARS 48.0 ms, i.e. LARS +7.1 %). Also printed:
 the time of the optimizer update alone (``optimizer.apply`` on fixed
-gradients, compiled like the training step), which isolates LARS's extra
+gradients, compiled like the training step, the optimizers interleaved) and the
+number of operations in its graph, which isolate LARS's extra
 work (two norms and a few element-wise operations per variable).
 
 Target: LARS within 10 % of SGD per training step.
@@ -42,24 +43,45 @@ TARGET_RATIO = 1.10
 UPDATE_REPEATS = 200
 
 
-def _update_only_ms(model, x, y, repeats: int) -> float:
-    """Median time of ``optimizer.apply`` alone on the gradients of one batch."""
+def _compiled_apply(model, grads, variables):
     import tensorflow as tf
 
-    variables = model.trainable_variables
-    with tf.GradientTape() as tape:
-        loss = model.compute_loss(x=x, y=y, y_pred=model(x, training=True))
-    grads = [tf.identity(g) for g in tape.gradient(loss, variables)]
-    apply = tf.function(lambda: model.optimizer.apply(grads, variables),
-                        jit_compile=model.jit_compile)
-    apply()
-    times = []
+    def apply():
+        model.optimizer.apply(grads, variables)
+
+    return tf.function(apply, jit_compile=model.jit_compile)
+
+
+def _update_functions(models, x, y) -> dict:
+    """Per optimizer, a compiled ``optimizer.apply`` on fixed gradients of one batch."""
+    import tensorflow as tf
+
+    fns = {}
+    for name, model in models.items():
+        variables = model.trainable_variables
+        with tf.GradientTape() as tape:
+            loss = model.compute_loss(x=x, y=y, y_pred=model(x, training=True))
+        grads = [tf.identity(g) for g in tape.gradient(loss, variables)]
+        fns[name] = _compiled_apply(model, grads, variables)
+        fns[name]()
+    return fns
+
+
+def _graph_ops(fn) -> int:
+    """Number of operations in the traced graph (a load-independent cost figure on CPU)."""
+    return len(fn.get_concrete_function().graph.get_operations())
+
+
+def _update_only_ms(models, fns, repeats: int) -> dict:
+    """Median time of each update alone, the optimizers interleaved round-robin."""
+    times = {name: [] for name in fns}
     for _ in range(repeats):
-        start = time.perf_counter()
-        apply()
-        float(model.optimizer.iterations.numpy())  # wait for the device
-        times.append(time.perf_counter() - start)
-    return 1e3 * float(np.median(times))
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            float(models[name].optimizer.iterations.numpy())  # wait for the device
+            times[name].append(time.perf_counter() - start)
+    return {name: 1e3 * float(np.median(t)) for name, t in times.items()}
 
 
 def main() -> None:
@@ -98,13 +120,15 @@ def main() -> None:
         for name in order:
             times[name].append(timed_step(models[name], x, y)[0])
     median = {name: 1e3 * float(np.median(t)) for name, t in times.items()}
-    update = {name: _update_only_ms(models[name], x, y, UPDATE_REPEATS) for name in OPTIMIZERS}
+    fns = _update_functions(models, x, y)
+    update = _update_only_ms(models, fns, UPDATE_REPEATS)
+    ops_count = {name: _graph_ops(fn) for name, fn in fns.items()}
 
     print(f"\n{'optimizer':<10}{'median step ms':>15}{'vs SGD':>9}{'update only ms':>16}"
-          f"{'paper ms':>10}{'paper vs SGD':>14}")
+          f"{'update ops':>12}{'paper ms':>10}{'paper vs SGD':>14}")
     for name in OPTIMIZERS:
         print(f"{name:<10}{median[name]:>15.1f}{median[name] / median['sgd']:>9.3f}"
-              f"{update[name]:>16.2f}{PAPER_MS[name]:>10.1f}"
+              f"{update[name]:>16.2f}{ops_count[name]:>12d}{PAPER_MS[name]:>10.1f}"
               f"{PAPER_MS[name] / PAPER_MS['sgd']:>14.3f}")
     spread = {name: (1e3 * np.percentile(t, 25), 1e3 * np.percentile(t, 75))
               for name, t in times.items()}

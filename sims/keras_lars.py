@@ -172,10 +172,11 @@ class LARS(keras.optimizers.Optimizer):
             denom = denom + self.weight_decay * w_norm
         if self.epsilon:
             denom = denom + self.epsilon
-        ratio = ops.divide_no_nan(self.trust_coefficient * w_norm, denom)
+        eta = self.trust_coefficient
+        ratio = ops.divide_no_nan(w_norm if eta == 1.0 else eta * w_norm, denom)
         if self.switch_threshold is not None:
             ratio = ops.where(ops.less(w_norm, self.switch_threshold),
-                              ops.cast(self.trust_coefficient, ratio.dtype), ratio)
+                              ops.cast(eta, ratio.dtype), ratio)
         return ratio
 
     def update_step(self, gradient, variable, learning_rate):
@@ -192,11 +193,11 @@ class LARS(keras.optimizers.Optimizer):
             self.assign_sub(variable, step)
             return
         velocity = self.velocities[index]
-        self.assign(velocity, self.momentum * velocity + step)
-        if self.nesterov:
-            self.assign_sub(variable, self.momentum * velocity + step)
-        else:
-            self.assign_sub(variable, velocity)
+        new_velocity = self.momentum * velocity + step
+        self.assign(velocity, new_velocity)
+        self.assign_sub(
+            variable, self.momentum * new_velocity + step if self.nesterov else new_velocity
+        )
 
     def get_config(self):
         """Keras config: the base keys plus every LARS hyper-parameter."""
