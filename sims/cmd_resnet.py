@@ -39,6 +39,8 @@ HELP = "Train the CIFAR-10 ResNet v2 with LARS/SGD/Adam; step times, loss, error
 
 SYNTHETIC_BANNER = ("SYNTHETIC DATA: random images with random labels. Step times are "
                     "meaningful; loss and error are NOT (pass --data PATH for CIFAR-10).")
+#: Steps (tracing, compilation) left out of the step-time statistics by default.
+DEFAULT_WARMUP = 5
 #: Fraction of the last steps averaged for the final loss and error.
 FINAL_FRACTION = 0.1
 
@@ -77,8 +79,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--exclude", default="",
                    help="LARS: comma-separated regexes of variables without adaptation")
     p.add_argument("--weight-decay", type=finite_float, default=2e-4, help="L2 loss weight")
-    p.add_argument("--warmup", type=int, default=5,
-                   help="first steps left out of the step-time statistics (default 5)")
+    p.add_argument("--warmup", type=int, default=None,
+                   help=f"first steps left out of the step-time statistics "
+                        f"(default {DEFAULT_WARMUP}, at most --steps minus 1)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="out/resnet", help="output folder (default out/resnet)")
 
@@ -98,6 +101,8 @@ def _rates(args) -> list[float]:
 
 def _check(args) -> None:
     blocks_per_stage(args.depth)
+    if args.warmup is None:
+        args.warmup = min(DEFAULT_WARMUP, args.steps - 1)
     if not 0 <= args.warmup < args.steps:
         raise UsageError(f"--warmup must lie in [0, --steps), got {args.warmup} with "
                          f"--steps {args.steps}")
