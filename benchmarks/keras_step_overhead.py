@@ -28,6 +28,7 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
+
 from larscheck.sims.resnet import (
     OPTIMIZERS,
     augment,

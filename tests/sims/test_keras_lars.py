@@ -28,6 +28,7 @@ keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")
 
 from keras import ops  # noqa: E402
+
 from larscheck.sims import rules  # noqa: E402
 from larscheck.sims.blocks import Blocks  # noqa: E402
 from larscheck.sims.keras_lars import LARS  # noqa: E402

@@ -15,9 +15,8 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 keras = pytest.importorskip("keras")
 
-from larscheck.sims import resnet  # noqa: E402
-
 from larscheck.cli import main  # noqa: E402
+from larscheck.sims import resnet  # noqa: E402
 
 IMAGES_PER_BATCH = 6
 
