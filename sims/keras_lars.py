@@ -12,9 +12,9 @@ count ``k``), and the hyper-parameters ``eta`` (``trust_coefficient``),
         \\quad (r = 0 \\text{ where the denominator is } 0),\\qquad
     r \\leftarrow \\eta \\text{ if } \\|w\\|_2 < \\tau,
 
-    v \\leftarrow m v + \\lambda_k r (g + \\beta w),\\qquad
-    w \\leftarrow w - v
-    \\quad (\\text{Nesterov: } w \\leftarrow w - m v - \\lambda_k r (g + \\beta w)).
+    v \\leftarrow m v + r (g + \\beta w),\\qquad
+    w \\leftarrow w - \\lambda_k v
+    \\quad (\\text{Nesterov: } w \\leftarrow w - \\lambda_k (m v + r (g + \\beta w))).
 
 A variable whose path matches ``exclude_from_layer_adaptation`` takes
 ``r = 1`` (plain SGD with momentum and weight decay, the reference's ``adapt``
@@ -27,10 +27,10 @@ Where this differs from other LARS implementations
 - **The authors' code** (``bparr/lars``, TF 1; STATEMENTS §0): same ratio with
   ``epsilon = 1e-9`` and ``tau = 1e-2``; it feeds ``r (g + beta w)`` to
   ``tf.train.MomentumOptimizer``, which multiplies the *accumulated* velocity
-  by the current rate (``v = m v + r d; w -= lambda_k v``). Here the rate is
-  inside the velocity (``v = m v + lambda_k r d``), as in the reference rule
-  and in Keras SGD. The two agree for a constant rate; with a decaying rate
-  the old velocity is damped less here.
+  by the current rate (``v = m v + r d; w -= lambda_k v``). This optimizer and
+  the reference rule do the same. Keras SGD instead puts the rate inside the
+  velocity (``v = m v + lambda_k d``): the two agree for a constant rate; with
+  a decaying rate the old velocity is damped more here.
 - **TensorFlow Model Garden** (``official/modeling/optimization/lars.py``)
   and ``tf.contrib.opt.LARSOptimizer``: ``eeta = 0.001`` by default,
   ``momentum = 0.9``; the Model Garden version divides by
@@ -185,18 +185,18 @@ class LARS(keras.optimizers.Optimizer):
         gradient = ops.cast(gradient, dtype)
         scale = ops.cast(learning_rate, dtype)
         index = self._get_variable_index(variable)
-        if self._adapt[index]:
-            scale = scale * self.trust_ratio(variable, gradient)
         direction = gradient + self.weight_decay * variable if self.weight_decay else gradient
-        step = scale * direction
+        if self._adapt[index]:
+            direction = self.trust_ratio(variable, gradient) * direction
         if not self.momentum:
-            self.assign_sub(variable, step)
+            self.assign_sub(variable, scale * direction)
             return
         velocity = self.velocities[index]
-        new_velocity = self.momentum * velocity + step
+        new_velocity = self.momentum * velocity + direction
         self.assign(velocity, new_velocity)
         self.assign_sub(
-            variable, self.momentum * new_velocity + step if self.nesterov else new_velocity
+            variable,
+            scale * (self.momentum * new_velocity + direction if self.nesterov else new_velocity),
         )
 
     def get_config(self):
