@@ -26,6 +26,7 @@ COMMANDS: tuple[str, ...] = (
     "larscheck.proofs_check.cmd_search",
     "larscheck.proofs_check.cmd_experiments",
     "larscheck.proofs_check.cmd_one_d",
+    "larscheck.sims.cmd_resnet",
 )
 
 

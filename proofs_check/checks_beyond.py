@@ -140,6 +140,17 @@ STABILITY_FACTORS = tuple(float(v) for v in np.geomspace(0.25, 64.0, 9))
 BOUNDED_FACTOR = 10.0
 
 
+def stable_edge(fractions) -> float:
+    """The largest factor of :data:`STABILITY_FACTORS` up to which (at it and every smaller
+    one) all runs were bounded; 0 if already the smallest had an unbounded run."""
+    edge = 0.0
+    for factor, fraction in zip(STABILITY_FACTORS, fractions, strict=True):
+        if fraction < 1.0:
+            break
+        edge = factor
+    return edge
+
+
 @register(
     id="stability_map", section="3.2", title="which lambda keep LARS bounded", kind="beyond",
     confidence="high", proved=False,
@@ -171,8 +182,7 @@ def check_stability(ctx: Context, threshold=None) -> Verdict:
         i = int(np.flatnonzero(unbounded_inside)[0])
         witness = {"seed": ctx.seed, "index": i,
                    "parameters": {k: v[i].item() for k, v in rc.params.items()}}
-    edge = [max([f for f, frac in zip(STABILITY_FACTORS, row, strict=True)
-                 if frac == 1.0] or [0.0]) for row in grid]
+    edge = [stable_edge(row) for row in grid]
     edge_lam = [e * float(threshold(1.0, k)) for e, k in zip(edge, KAPPAS, strict=True)]
     paper = [float(bounds.lemma1_threshold(1.0, k, "paper")) for k in KAPPAS]
     finding = (f"{int(inside.sum() - unbounded_inside.sum())}/{int(inside.sum())} runs with "
