@@ -15,9 +15,10 @@ for the blocks of :data:`BLOCKS`:
   statement of the registry with its section, kind, reconstruction
   confidence, verdict, number of cases, worst ratio observed/bound and
   finding), built from the JSON document of ``larscheck verify --json``
-  (:func:`verify_table`). By default the full suite is run in-process with
-  ``--seed`` (default 0), which takes about a minute; ``--verify-json PATH``
-  takes the document of an earlier ``larscheck verify --json PATH`` run instead.
+  (:func:`verify_table`). By default ``larscheck verify --seed SEED --json``
+  is run (in-process, through the command line; the full suite, about a
+  minute); ``--verify-json PATH`` takes the document of an earlier
+  ``larscheck verify --json PATH`` run instead.
 - ``cli-help``: the ``--help`` text of ``larscheck`` and of every subcommand,
   formatted at :data:`HELP_COLUMNS` columns (:func:`cli_help`).
 
@@ -32,6 +33,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,6 +53,21 @@ def markers(name: str) -> tuple[str, str]:
 
 def replace_block(text: str, name: str, body: str) -> str:
     """``text`` with the lines between block ``name``'s markers replaced by ``body``.
+
+    Parameters
+    ----------
+    text : str
+        The whole Markdown document.
+    name : str
+        One of :data:`BLOCKS`.
+    body : str
+        The new content (surrounding blank lines are stripped; the markers
+        stay on lines of their own).
+
+    Returns
+    -------
+    str
+        ``text`` with only the block's content changed.
 
     Raises
     ------
@@ -115,9 +132,18 @@ def verify_table(report: dict) -> str:
 def cli_help(columns: int = HELP_COLUMNS) -> str:
     """The ``--help`` texts of ``larscheck`` and each subcommand, as Markdown sections.
 
-    Formatted at ``columns`` columns whatever the terminal, so the result
-    depends only on the registered commands and the Python version (argparse's
-    layout changes between versions; the version is named in the output).
+    Parameters
+    ----------
+    columns : int
+        Line width handed to argparse (through ``COLUMNS``, restored after).
+
+    Returns
+    -------
+    str
+        A line naming the Python version, then one ``#### `larscheck NAME` ``
+        section with a ``text`` code block per command. The result depends only
+        on the registered commands and the Python version (argparse's layout
+        changes between versions), not on the terminal.
     """
     from larscheck.cli import build_parser
 
@@ -140,17 +166,41 @@ def cli_help(columns: int = HELP_COLUMNS) -> str:
 
 
 def _verify_document(args) -> dict:
+    """The JSON document of ``--verify-json``, or of a fresh ``larscheck verify --json`` run.
+
+    The run goes through the command line itself (:func:`larscheck.cli.main`), so
+    the table shows exactly what ``larscheck verify`` reports, searches plugged in
+    by the registered commands included. Exit code 1 (a proved statement violated)
+    still gives a table: the violation is what it must show.
+    """
     if args.verify_json:
         return json.loads(Path(args.verify_json).read_text())
-    from larscheck.sims.output import to_jsonable
+    from larscheck.cli import main as cli_main
 
-    from .report import verify
-
-    return to_jsonable(verify(seed=args.seed, quick=args.quick).to_dict())
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "verify.json"
+        argv = ["verify", "--json", str(path), "--seed", str(args.seed)]
+        code = cli_main([*argv, "--quick"] if args.quick else argv)
+        if code not in (0, 1):
+            raise RuntimeError(f"larscheck {' '.join(argv)} failed with exit code {code}")
+        return json.loads(path.read_text())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Rewrite the generated blocks of the README given on the command line."""
+    """Rewrite the generated blocks of the README given on the command line.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        ``README [--only BLOCK] [--verify-json PATH] [--seed S] [--quick]``;
+        default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        0; the file is written once, atomically, after every block was built.
+        Bad markers raise :class:`ValueError` before the verify run starts.
+    """
     from larscheck.sims.output import atomic_write_text
 
     p = argparse.ArgumentParser(prog="python -m larscheck.proofs_check.readme_blocks",

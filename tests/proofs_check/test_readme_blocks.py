@@ -121,3 +121,37 @@ def test_readme_holds_both_blocks_and_a_current_cli_reference():
     if version is None or tuple(map(int, version.groups())) != sys.version_info[:2]:
         pytest.skip("the CLI reference was generated with another Python (argparse layout)")
     assert stored == rb.cli_help(), f"README's CLI reference is stale: run {rb.COMMAND}"
+
+
+@pytest.mark.parametrize("quick, code", [(False, 0), (True, 1)])
+def test_main_runs_larscheck_verify_json(tmp_path, monkeypatch, quick, code):
+    """Without --verify-json the table comes from `larscheck verify --seed S --json PATH`."""
+    import larscheck.cli
+
+    calls = []
+
+    def fake_main(argv):
+        calls.append(list(argv))
+        path = Path(argv[argv.index("--json") + 1])
+        path.write_text(json.dumps(_doc([_row(1, "violated", 3.0)])))
+        return code  # 1 = a proved statement violated: still tabulated
+
+    monkeypatch.setattr(larscheck.cli, "main", fake_main)
+    readme = tmp_path / "README.md"
+    readme.write_text(_framed("verify-table"))
+    argv = [str(readme), "--only", "verify-table", "--seed", "5"] + (["--quick"] if quick else [])
+    assert rb.main(argv) == 0
+    assert calls[0][:2] == ["verify", "--json"] and calls[0][3:5] == ["--seed", "5"]
+    assert ("--quick" in calls[0]) == quick
+    assert "**VIOLATED**" in readme.read_text()
+
+
+def test_main_reports_a_failed_verify_run(tmp_path, monkeypatch):
+    import larscheck.cli
+
+    monkeypatch.setattr(larscheck.cli, "main", lambda argv: 2)
+    readme = tmp_path / "README.md"
+    readme.write_text(_framed("verify-table"))
+    with pytest.raises(RuntimeError, match="exit code 2"):
+        rb.main([str(readme), "--only", "verify-table"])
+    assert "STALE-BODY" in readme.read_text()
