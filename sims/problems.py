@@ -143,11 +143,13 @@ class Quadratic(Problem):
 
     def to_eigen(self, x: np.ndarray) -> np.ndarray:
         """Coordinates ``Q^T x`` in the eigenbasis."""
-        return x if self.basis is None else np.einsum("bji,bj->bi", self.basis, x)
+        if self.basis is None:
+            return x
+        return np.matmul(self.basis.transpose(0, 2, 1), x[:, :, None])[:, :, 0]  # BLAS
 
     def from_eigen(self, y: np.ndarray) -> np.ndarray:
         """Back to the standard basis, ``Q y``."""
-        return y if self.basis is None else np.einsum("bij,bj->bi", self.basis, y)
+        return y if self.basis is None else np.matmul(self.basis, y[:, :, None])[:, :, 0]
 
     def diagonal(self) -> Quadratic:
         """The same problems written in their eigenbases (``basis=None``)."""

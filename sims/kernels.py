@@ -1,0 +1,368 @@
+"""Fused (Numba) kernel for the simulator's hot case: LARS on diagonal quadratics.
+
+:func:`larscheck.sims.simulate` runs L2-LARS on a quadratic in its eigenbasis,
+where ``f(x) = 1/2 sum_j e_j (x_j - x*_j)^2 + f*`` and ``grad f = e * (x - x*)``.
+The NumPy path makes about a dozen passes over the ``(B, n)`` iterates per
+step (difference, gradient, ``f``, three norms, the update, the checks). This
+kernel swaps the loops instead: for each problem ``i`` it keeps ``x_i`` in
+cache and runs a whole chunk of steps on it, updating the running statistics
+as it goes, so memory is touched once per chunk rather than a dozen times per
+step.
+
+The kernel reproduces the NumPy path *operation by operation*: the same
+products and quotients in the same order, NumPy's pairwise summation for the
+norms (:func:`pairwise_sum`, the algorithm of ``numpy.add.reduce`` over a
+contiguous axis: 8 interleaved accumulators on blocks of at most 128
+numbers, halving above) and ``einsum``'s order for ``f``
+(:func:`einsum_dot`), so its iterates equal the NumPy path's bit for bit
+wherever NumPy's own summation order is the one reproduced here (x86-64
+builds with the ``X86_V2`` baseline; see ``tests/sims/test_kernels.py``).
+
+It covers :class:`~larscheck.sims.rules.LARS` with one block, either norm,
+and every option of the rule (``trust_coefficient``, ``eps``,
+``switch_threshold``, ``weight_decay``, ``momentum``, ``nesterov``); any other
+rule, blocks, non-diagonal problems or ``record_path`` use the NumPy path.
+Compiled functions are cached on disk (``cache=True``); the first call in a
+fresh environment compiles them (seconds), later processes load them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+#: Largest block NumPy's pairwise summation adds with its unrolled loop.
+PAIRWISE_BLOCK = 128
+
+
+@njit(cache=True)
+def block_sum(a, lo, count):
+    """``sum(a[lo:lo+count])`` for ``count <= PAIRWISE_BLOCK``, in NumPy's order."""
+    if count < 8:
+        res = 0.0
+        for i in range(lo, lo + count):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    stop = lo + count - count % 8
+    i = lo + 8
+    while i < stop:
+        r0 += a[i]
+        r1 += a[i + 1]
+        r2 += a[i + 2]
+        r3 += a[i + 3]
+        r4 += a[i + 4]
+        r5 += a[i + 5]
+        r6 += a[i + 6]
+        r7 += a[i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < lo + count:
+        res += a[i]
+        i += 1
+    return res
+
+
+@njit(cache=True)
+def pairwise_sum(a, count, work):
+    """``sum(a[:count])`` in NumPy's pairwise order (``numpy.add.reduce`` on a contiguous axis).
+
+    NumPy splits a range longer than ``PAIRWISE_BLOCK`` into halves (the first
+    a multiple of 8 long) and adds the two sums; shorter ranges go to
+    :func:`block_sum`. This walks the same tree with an explicit stack
+    (``work``: float array of at least ``4 * 64`` entries; Numba's cached
+    code must not recurse).
+    """
+    if count <= PAIRWISE_BLOCK:
+        return block_sum(a, 0, count)
+    # work[0:64] range starts, [64:128] lengths, [128:192] visits, [192:256] partial sums
+    top = 0
+    work[0], work[64], work[128] = 0.0, count, 0.0
+    sums = 0
+    while top >= 0:
+        lo, size, seen = int(work[top]), int(work[64 + top]), work[128 + top]
+        if size <= PAIRWISE_BLOCK:
+            work[192 + sums] = block_sum(a, lo, size)
+            sums += 1
+            top -= 1
+            continue
+        half = size // 2
+        half -= half % 8
+        if seen == 2.0:
+            sums -= 1
+            work[192 + sums - 1] = work[192 + sums - 1] + work[192 + sums]
+            top -= 1
+            continue
+        work[128 + top] = seen + 1.0
+        top += 1
+        work[top] = lo if seen == 0.0 else lo + half
+        work[64 + top] = half if seen == 0.0 else size - half
+        work[128 + top] = 0.0
+    return work[192]
+
+
+@njit(cache=True)
+def einsum_dot(a, b):
+    """``einsum("i,i->", a, b)`` in NumPy's order: two lanes, four pairs per lane per round."""
+    count = a.shape[0]
+    acc0 = 0.0
+    acc1 = 0.0
+    i = 0
+    while count - i >= 8:
+        t0 = a[i + 6] * b[i + 6] + acc0
+        t1 = a[i + 7] * b[i + 7] + acc1
+        t0 = a[i + 4] * b[i + 4] + t0
+        t1 = a[i + 5] * b[i + 5] + t1
+        t0 = a[i + 2] * b[i + 2] + t0
+        t1 = a[i + 3] * b[i + 3] + t1
+        acc0 = a[i] * b[i] + t0
+        acc1 = a[i + 1] * b[i + 1] + t1
+        i += 8
+    while i < count:
+        acc0 = a[i] * b[i] + acc0
+        if i + 1 < count:
+            acc1 = a[i + 1] * b[i + 1] + acc1
+        i += 2
+    return acc0 + acc1
+
+
+#: Problems run side by side in one pack (the SIMD lanes of the kernel's inner loops).
+PACK = 32
+
+#: Order in which the kernel visits the 8 coordinates of a group: einsum's order
+#: (``6, 4, 2, 0`` into its lane 0 and ``7, 5, 3, 1`` into lane 1); each of the 8
+#: pairwise accumulators still gets one coordinate per group, in group order.
+GROUP_ORDER = (6, 7, 4, 5, 2, 3, 0, 1)
+
+
+@njit(cache=True, error_model="numpy")
+def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, steps, rule,
+                         tail_start, ball, thresholds, checkpoints, active, min_gap, max_dist,
+                         min_norm, tail, first_inside, first_below, gap_at, dist_at, norm_at,
+                         diverged_at, failed_at):
+    """Run iterates ``k0 .. k1-1`` of LARS on every active diagonal quadratic, in place.
+
+    For each active problem ``i`` and ``k`` in ``[k0, k1)``: evaluate
+    ``d = x - x*``, ``g = e * d``, ``f = 1/2 d.g + f*``, ``||x||`` and ``||d||``;
+    stop the problem if ``not ||d|| <= cap_i`` (diverged, ``diverged_at = k``)
+    or ``f``/``g`` is non-finite (``failed_at = k``); else fold iterate ``k``
+    into the statistics and, for ``k < steps``, take the step with rate
+    ``rates[k - k0, i]`` (column 0 when ``rates`` has one column).
+
+    Problems run in packs of :data:`PACK`, transposed so that the inner loops
+    run over the problems of a pack (independent, hence vectorisable without
+    reordering any sum). Needs ``n <= PAIRWISE_BLOCK`` (one pairwise block).
+
+    Parameters
+    ----------
+    x, velocity : (B, n)
+        Iterates (eigenbasis) and momentum buffers, updated in place.
+    eigs, xstar : (B, n); fstar, cap : (B,)
+        The quadratics and the divergence caps.
+    rates : (k1 - k0, 1) or (k1 - k0, B)
+        ``lambda_k`` (rows past ``steps`` are not read).
+    rule : (8,) float
+        ``l1 (0/1), eta, eps, has_tau (0/1), tau, beta, momentum, nesterov (0/1)``.
+    tail_start : int
+        First iterate of the tail (for ``tail``).
+    ball : (B,)
+        Radii for ``first_inside`` (NaN: no ball; ``d <= NaN`` is never true).
+    thresholds : (E,); checkpoints : (C,) sorted
+    active : (B,) bool
+        Updated in place when a problem stops.
+    min_gap, max_dist, min_norm, tail, first_inside, first_below, gap_at, dist_at, norm_at,
+    diverged_at, failed_at
+        The running statistics of :class:`larscheck.sims.simulate._Stats` and the
+        stop steps (-1: not stopped), updated in place.
+    """
+    batch, dim = x.shape
+    l1 = rule[0] != 0.0
+    eta, eps, has_tau, tau = rule[1], rule[2], rule[3] != 0.0, rule[4]
+    beta, mom, nesterov = rule[5], rule[6], rule[7] != 0.0
+    plain = beta == 0.0 and mom == 0.0
+    per_problem = rates.shape[1] > 1
+    nthr = thresholds.shape[0]
+    ncheck = checkpoints.shape[0]
+    first_check = np.searchsorted(checkpoints, k0)
+    full = dim - dim % 8
+    order = np.array(GROUP_ORDER)
+    # the pack, transposed: coordinate m of problem b0 + p is [m, p]
+    xp = np.empty((dim, PACK))
+    sp = np.empty((dim, PACK))
+    ep = np.empty((dim, PACK))
+    vp = np.empty((dim, PACK))
+    gp = np.empty((dim, PACK))
+    acc = np.empty((5, 8, PACK))  # sums of x^2, d^2, g^2, |x|, |g| per pairwise lane
+    dot = np.empty((2, PACK))  # einsum's two lanes of d.g
+    tot = np.empty((5, PACK))
+    # per problem of the pack: f*, cap, ball; f, ||x||, ||d||; the statistics; the step
+    fsp, capp, ballp = np.empty(PACK), np.empty(PACK), np.empty(PACK)
+    fv, nrm, dst, gap = np.empty(PACK), np.empty(PACK), np.empty(PACK), np.empty(PACK)
+    mg, mn, md, tl = np.empty(PACK), np.empty(PACK), np.empty(PACK), np.empty(PACK)
+    fi = np.empty(PACK, dtype=np.intp)
+    fb = np.empty((nthr, PACK), dtype=np.intp)
+    scale = np.empty(PACK)
+    live = np.empty(PACK, dtype=np.bool_)
+    ok = np.empty(PACK, dtype=np.bool_)
+    for b0 in range(0, batch, PACK):
+        count = min(PACK, batch - b0)
+        for p in range(PACK):
+            on = p < count and active[b0 + p]
+            live[p] = on
+            i = min(b0 + p, batch - 1)
+            for m in range(dim):
+                xp[m, p] = x[i, m] if on else 0.0
+                sp[m, p] = xstar[i, m] if on else 0.0
+                ep[m, p] = eigs[i, m] if on else 0.0
+                vp[m, p] = velocity[i, m] if on else 0.0
+            fsp[p], capp[p], ballp[p] = fstar[i], cap[i], ball[i]
+            mg[p], mn[p], md[p], tl[p] = min_gap[i], min_norm[i], max_dist[i], tail[i]
+            fi[p] = first_inside[i]
+            for e in range(nthr):
+                fb[e, p] = first_below[i, e]
+        if not live.any():
+            continue
+        j = first_check
+        for k in range(k0, k1):
+            # sums over the coordinates, in NumPy's orders (see the module docstring)
+            acc[:] = 0.0
+            dot[:] = 0.0
+            for base in range(0, full, 8):
+                for t in range(8):
+                    lane = order[t]
+                    m = base + lane
+                    xr, sr, er, gr = xp[m], sp[m], ep[m], gp[m]
+                    ax, ad, ag, dh = acc[0, lane], acc[1, lane], acc[2, lane], dot[lane % 2]
+                    for p in range(PACK):
+                        xv = xr[p]
+                        d = xv - sr[p]
+                        g = er[p] * d
+                        gr[p] = g
+                        ax[p] += xv * xv
+                        ad[p] += d * d
+                        ag[p] += g * g
+                        dh[p] = d * g + dh[p]
+                    if l1:
+                        a1, a2 = acc[3, lane], acc[4, lane]
+                        for p in range(PACK):
+                            a1[p] += abs(xr[p])
+                            a2[p] += abs(gr[p])
+            for s in range(5):
+                a, ts = acc[s], tot[s]
+                for p in range(PACK):
+                    ts[p] = (((a[0, p] + a[1, p]) + (a[2, p] + a[3, p]))
+                             + ((a[4, p] + a[5, p]) + (a[6, p] + a[7, p])))
+            for m in range(full, dim):
+                xr, sr, er, gr, dh = xp[m], sp[m], ep[m], gp[m], dot[m % 2]
+                for p in range(PACK):
+                    xv = xr[p]
+                    d = xv - sr[p]
+                    g = er[p] * d
+                    gr[p] = g
+                    tot[0, p] += xv * xv
+                    tot[1, p] += d * d
+                    tot[2, p] += g * g
+                    tot[3, p] += abs(xv)
+                    tot[4, p] += abs(g)
+                    dh[p] = d * g + dh[p]
+            # divergence and failure checks (x - x == 0 exactly when x is finite)
+            stop = False
+            for p in range(PACK):
+                fv[p] = 0.5 * (dot[0, p] + dot[1, p]) + fsp[p]
+                nrm[p] = np.sqrt(tot[0, p])
+                dst[p] = np.sqrt(tot[1, p])
+                sg = tot[2, p]
+                ok[p] = (dst[p] <= capp[p]) & (sg - sg == 0.0) & (fv[p] - fv[p] == 0.0)
+                stop |= live[p] & ~ok[p]
+            if stop:
+                for p in range(count):
+                    if not live[p] or ok[p]:
+                        continue
+                    bad = not dst[p] <= capp[p]
+                    if not bad and math.isfinite(fv[p]) and _all_finite(gp[:, p]):
+                        continue  # the sum of g^2 overflowed, g itself is finite
+                    i = b0 + p
+                    live[p] = False
+                    active[i] = False
+                    if bad:
+                        diverged_at[i] = k
+                    else:
+                        failed_at[i] = k
+                    for jj in range(j, ncheck):
+                        gap_at[i, jj] = mg[p]
+                    xp[:, p] = 0.0
+                    sp[:, p] = 0.0
+                    ep[:, p] = 0.0
+                    vp[:, p] = 0.0
+            # fold iterate k into the statistics of the live problems
+            in_tail = k >= tail_start
+            for p in range(PACK):
+                on = live[p]
+                gap[p] = fv[p] - fsp[p]
+                mg[p] = min(mg[p], gap[p]) if on else mg[p]
+                mn[p] = min(mn[p], nrm[p]) if on else mn[p]
+                md[p] = max(md[p], dst[p]) if on else md[p]
+                tl[p] = max(tl[p], dst[p]) if on and in_tail else tl[p]
+                fi[p] = k if on and fi[p] < 0 and dst[p] <= ballp[p] else fi[p]
+            for e in range(nthr):
+                for p in range(PACK):
+                    hit = live[p] and fb[e, p] < 0 and gap[p] <= thresholds[e]
+                    fb[e, p] = k if hit else fb[e, p]
+            if j < ncheck and checkpoints[j] == k:
+                for p in range(count):
+                    if live[p]:
+                        gap_at[b0 + p, j] = mg[p]
+                        dist_at[b0 + p, j] = dst[p]
+                        norm_at[b0 + p, j] = nrm[p]
+                j += 1
+            if k == steps:
+                break
+            # the LARS step (rules.LARS.apply, operation by operation)
+            row = k - k0
+            for p in range(PACK):
+                wn = tot[3, p] if l1 else nrm[p]
+                gn = tot[4, p] if l1 else np.sqrt(tot[2, p])
+                denom = eps + gn + beta * wn
+                ratio = eta * wn / denom if denom > 0 else 0.0
+                ratio = eta if has_tau and wn < tau else ratio
+                rate = rates[row, min(b0 + p, batch - 1)] if per_problem else rates[row, 0]
+                scale[p] = rate * ratio if live[p] else 0.0
+            if plain:
+                for m in range(dim):
+                    xr, gr = xp[m], gp[m]
+                    for p in range(PACK):
+                        xr[p] -= scale[p] * gr[p]
+            else:
+                for m in range(dim):
+                    xr, gr, vr = xp[m], gp[m], vp[m]
+                    for p in range(PACK):
+                        step = scale[p] * (gr[p] + beta * xr[p] if beta != 0.0 else gr[p])
+                        if mom == 0.0:
+                            xr[p] -= step
+                        else:
+                            v = vr[p] * mom
+                            v = v + step
+                            vr[p] = v
+                            xr[p] -= mom * v + step if nesterov else v
+        for p in range(count):
+            i = b0 + p
+            if live[p]:
+                for m in range(dim):
+                    x[i, m] = xp[m, p]
+                    velocity[i, m] = vp[m, p]
+            min_gap[i], min_norm[i], max_dist[i], tail[i] = mg[p], mn[p], md[p], tl[p]
+            first_inside[i] = fi[p]
+            for e in range(nthr):
+                first_below[i, e] = fb[e, p]
+
+
+@njit(cache=True)
+def _all_finite(values):
+    """Whether every entry is finite (the rare check when a sum of squares overflowed)."""
+    for v in values:
+        if not math.isfinite(v):
+            return False
+    return True
