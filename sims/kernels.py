@@ -2,28 +2,36 @@
 
 :func:`larscheck.sims.simulate` runs L2-LARS on a quadratic in its eigenbasis,
 where ``f(x) = 1/2 sum_j e_j (x_j - x*_j)^2 + f*`` and ``grad f = e * (x - x*)``.
-The NumPy path makes about a dozen passes over the ``(B, n)`` iterates per
-step (difference, gradient, ``f``, three norms, the update, the checks). This
-kernel swaps the loops instead: for each problem ``i`` it keeps ``x_i`` in
-cache and runs a whole chunk of steps on it, updating the running statistics
-as it goes, so memory is touched once per chunk rather than a dozen times per
-step.
+The NumPy path makes about fifteen passes over the ``(B, n)`` iterates per
+step (difference, gradient, ``f``, four norms, the checks, the update), each
+a separate sweep through memory. :func:`lars_quadratic_chunk` instead runs a
+whole chunk of steps on a *pack* of :data:`PACK` problems at a time, stored
+transposed (``[coordinate, problem]``) so that the pack stays in cache and the
+innermost loops run across the problems of the pack: independent lanes, which
+the compiler vectorises without reordering any sum.
 
-The kernel reproduces the NumPy path *operation by operation*: the same
-products and quotients in the same order, NumPy's pairwise summation for the
-norms (:func:`pairwise_sum`, the algorithm of ``numpy.add.reduce`` over a
-contiguous axis: 8 interleaved accumulators on blocks of at most 128
-numbers, halving above) and ``einsum``'s order for ``f``
-(:func:`einsum_dot`), so its iterates equal the NumPy path's bit for bit
-wherever NumPy's own summation order is the one reproduced here (x86-64
-builds with the ``X86_V2`` baseline; see ``tests/sims/test_kernels.py``).
+The kernel reproduces the NumPy path *operation by operation*, so its results
+equal the NumPy path's bit for bit:
 
-It covers :class:`~larscheck.sims.rules.LARS` with one block, either norm,
-and every option of the rule (``trust_coefficient``, ``eps``,
-``switch_threshold``, ``weight_decay``, ``momentum``, ``nesterov``); any other
-rule, blocks, non-diagonal problems or ``record_path`` use the NumPy path.
-Compiled functions are cached on disk (``cache=True``); the first call in a
-fresh environment compiles them (seconds), later processes load them.
+- ``||x||``, ``||x - x*||``, ``||g||`` (and the L1 norms) are summed in the order
+  of ``numpy.add.reduce`` over a contiguous row of at most 128 numbers:
+  element ``m < 8 floor(n/8)`` goes to accumulator ``m mod 8``; the eight are
+  combined as ``((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7))``; the remaining elements are
+  added one by one. (Longer rows are split in halves by NumPy; the simulator
+  does not send them here.)
+- ``f = 1/2 einsum("bi,bi->b", d, g) + f*`` in ``einsum``'s order for float64 on
+  x86-64 (two lanes, even and odd elements, each round of 8 taking elements
+  ``6, 4, 2, 0`` into lane 0 and ``7, 5, 3, 1`` into lane 1 as ``a*b + acc``; the
+  rest pairwise; then ``lane0 + lane1``). ``f`` only enters the statistics, so a
+  NumPy build that sums in another order changes ``f - f*`` by a few ulps only.
+- The step is :meth:`larscheck.sims.rules.LARS.apply` written out per element,
+  with every option of the rule (``trust_coefficient``, ``eps``,
+  ``switch_threshold``, ``weight_decay``, ``momentum``, ``nesterov``).
+
+Compiled code is cached on disk (``cache=True``): the first call in a fresh
+environment compiles it (several seconds); later processes load it (about
+0.3 s, plus about 0.2 s to import Numba). The simulator therefore sends only
+long runs here (``FUSED_MIN_UPDATES`` in :mod:`larscheck.sims.simulate`).
 """
 
 from __future__ import annotations
@@ -32,102 +40,6 @@ import math
 
 import numpy as np
 from numba import njit
-
-#: Largest block NumPy's pairwise summation adds with its unrolled loop.
-PAIRWISE_BLOCK = 128
-
-
-@njit(cache=True)
-def block_sum(a, lo, count):
-    """``sum(a[lo:lo+count])`` for ``count <= PAIRWISE_BLOCK``, in NumPy's order."""
-    if count < 8:
-        res = 0.0
-        for i in range(lo, lo + count):
-            res += a[i]
-        return res
-    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
-    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
-    stop = lo + count - count % 8
-    i = lo + 8
-    while i < stop:
-        r0 += a[i]
-        r1 += a[i + 1]
-        r2 += a[i + 2]
-        r3 += a[i + 3]
-        r4 += a[i + 4]
-        r5 += a[i + 5]
-        r6 += a[i + 6]
-        r7 += a[i + 7]
-        i += 8
-    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while i < lo + count:
-        res += a[i]
-        i += 1
-    return res
-
-
-@njit(cache=True)
-def pairwise_sum(a, count, work):
-    """``sum(a[:count])`` in NumPy's pairwise order (``numpy.add.reduce`` on a contiguous axis).
-
-    NumPy splits a range longer than ``PAIRWISE_BLOCK`` into halves (the first
-    a multiple of 8 long) and adds the two sums; shorter ranges go to
-    :func:`block_sum`. This walks the same tree with an explicit stack
-    (``work``: float array of at least ``4 * 64`` entries; Numba's cached
-    code must not recurse).
-    """
-    if count <= PAIRWISE_BLOCK:
-        return block_sum(a, 0, count)
-    # work[0:64] range starts, [64:128] lengths, [128:192] visits, [192:256] partial sums
-    top = 0
-    work[0], work[64], work[128] = 0.0, count, 0.0
-    sums = 0
-    while top >= 0:
-        lo, size, seen = int(work[top]), int(work[64 + top]), work[128 + top]
-        if size <= PAIRWISE_BLOCK:
-            work[192 + sums] = block_sum(a, lo, size)
-            sums += 1
-            top -= 1
-            continue
-        half = size // 2
-        half -= half % 8
-        if seen == 2.0:
-            sums -= 1
-            work[192 + sums - 1] = work[192 + sums - 1] + work[192 + sums]
-            top -= 1
-            continue
-        work[128 + top] = seen + 1.0
-        top += 1
-        work[top] = lo if seen == 0.0 else lo + half
-        work[64 + top] = half if seen == 0.0 else size - half
-        work[128 + top] = 0.0
-    return work[192]
-
-
-@njit(cache=True)
-def einsum_dot(a, b):
-    """``einsum("i,i->", a, b)`` in NumPy's order: two lanes, four pairs per lane per round."""
-    count = a.shape[0]
-    acc0 = 0.0
-    acc1 = 0.0
-    i = 0
-    while count - i >= 8:
-        t0 = a[i + 6] * b[i + 6] + acc0
-        t1 = a[i + 7] * b[i + 7] + acc1
-        t0 = a[i + 4] * b[i + 4] + t0
-        t1 = a[i + 5] * b[i + 5] + t1
-        t0 = a[i + 2] * b[i + 2] + t0
-        t1 = a[i + 3] * b[i + 3] + t1
-        acc0 = a[i] * b[i] + t0
-        acc1 = a[i + 1] * b[i + 1] + t1
-        i += 8
-    while i < count:
-        acc0 = a[i] * b[i] + acc0
-        if i + 1 < count:
-            acc1 = a[i + 1] * b[i + 1] + acc1
-        i += 2
-    return acc0 + acc1
-
 
 #: Problems run side by side in one pack (the SIMD lanes of the kernel's inner loops).
 PACK = 32
@@ -154,7 +66,8 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
 
     Problems run in packs of :data:`PACK`, transposed so that the inner loops
     run over the problems of a pack (independent, hence vectorisable without
-    reordering any sum). Needs ``n <= PAIRWISE_BLOCK`` (one pairwise block).
+    reordering any sum). Needs ``n <= 128`` (one pairwise block, see the module
+    docstring).
 
     Parameters
     ----------

@@ -242,11 +242,24 @@ def _spectrum(rng: np.random.Generator, batch: int, dim: int, mu: float, L: floa
     return np.sort(eigs, axis=1)
 
 
+#: Matrices per LAPACK call in :func:`random_orthogonal`; bounds its scratch memory.
+QR_CHUNK = 64
+
+
 def random_orthogonal(rng: np.random.Generator, batch: int, dim: int) -> np.ndarray:
-    """Haar-distributed orthogonal matrices ``(B, n, n)`` (QR of a Gaussian, signs fixed)."""
+    """Haar-distributed orthogonal matrices ``(B, n, n)`` (QR of a Gaussian, signs fixed).
+
+    The QR factorisations run a chunk of matrices at a time and overwrite the
+    Gaussian draws, so the scratch memory is that of one chunk (each matrix is
+    factorised on its own either way: the result does not depend on the chunk).
+    """
     z = rng.standard_normal((batch, dim, dim))
-    q, r = np.linalg.qr(z)
-    return q * np.sign(np.diagonal(r, axis1=1, axis2=2))[:, None, :]
+    for start in range(0, batch, QR_CHUNK):
+        part = z[start:start + QR_CHUNK]
+        q, r = np.linalg.qr(part)
+        q *= np.sign(np.diagonal(r, axis1=1, axis2=2))[:, None, :]
+        part[...] = q
+    return z
 
 
 def random_directions(rng: np.random.Generator, batch: int, dim: int) -> np.ndarray:

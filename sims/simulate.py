@@ -176,11 +176,14 @@ class _Stats:
 
 
 #: Smallest ``B * n * steps`` (coordinate updates) for which :func:`simulate` uses the
-#: fused kernel of :mod:`larscheck.sims.kernels` where it applies. Below it the NumPy path
-#: is used: loading the compiled kernel (importing Numba, reading its on-disk cache) costs
-#: about 0.3 s per process, more than the NumPy path needs for runs this small
-#: (see ``benchmarks/simulator_throughput.py``).
-FUSED_MIN_UPDATES = 20_000_000
+#: fused kernel of :mod:`larscheck.sims.kernels` where it applies. Loading the compiled
+#: kernel costs about 0.5 s once per process (importing Numba, reading its on-disk cache;
+#: the very first call in a fresh environment compiles it, several seconds), while the
+#: NumPy path runs about 50 M updates/s: runs below this size (about 0.2 s of NumPy
+#: time) stay on the NumPy path and never import Numba; longer ones gain more than the
+#: load costs, or amortise it over the process's later runs. Figures from
+#: ``benchmarks/simulator_throughput.py``.
+FUSED_MIN_UPDATES = 10_000_000
 
 #: Largest dimension the fused kernel takes: NumPy sums up to 128 numbers in one
 #: unrolled block (larger rows are split in halves), the order the kernel reproduces.
