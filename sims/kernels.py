@@ -96,6 +96,7 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
     eta, eps, has_tau, tau = rule[1], rule[2], rule[3] != 0.0, rule[4]
     beta, mom, nesterov = rule[5], rule[6], rule[7] != 0.0
     plain = beta == 0.0 and mom == 0.0
+    nsum = 5 if l1 else 3  # the L1 norms are summed only for the L1 rule
     per_problem = rates.shape[1] > 1
     nthr = thresholds.shape[0]
     ncheck = checkpoints.shape[0]
@@ -141,7 +142,7 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
         j = first_check
         for k in range(k0, k1):
             # sums over the coordinates, in NumPy's orders (see the module docstring)
-            acc[:] = 0.0
+            acc[:nsum] = 0.0
             dot[:] = 0.0
             for base in range(0, full, 8):
                 for t in range(8):
@@ -163,7 +164,7 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
                         for p in range(PACK):
                             a1[p] += abs(xr[p])
                             a2[p] += abs(gr[p])
-            for s in range(5):
+            for s in range(nsum):
                 a, ts = acc[s], tot[s]
                 for p in range(PACK):
                     ts[p] = (((a[0, p] + a[1, p]) + (a[2, p] + a[3, p]))
@@ -178,9 +179,11 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
                     tot[0, p] += xv * xv
                     tot[1, p] += d * d
                     tot[2, p] += g * g
-                    tot[3, p] += abs(xv)
-                    tot[4, p] += abs(g)
                     dh[p] = d * g + dh[p]
+                if l1:
+                    for p in range(PACK):
+                        tot[3, p] += abs(xr[p])
+                        tot[4, p] += abs(gr[p])
             # divergence and failure checks (x - x == 0 exactly when x is finite)
             stop = False
             for p in range(PACK):

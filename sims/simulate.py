@@ -262,6 +262,19 @@ def _error_message(i: int, k: int) -> str:
             f"(at a finite iterate)")
 
 
+def _rows_finite(g: np.ndarray) -> np.ndarray:
+    """Whether each row of ``g`` is finite: ``np.isfinite(g).all(axis=1)``, faster.
+
+    A row whose sum of squares is finite is finite; the rare rows where it is not
+    (a non-finite entry, or an overflow of the squares) are checked entry by entry.
+    """
+    ok = np.isfinite(np.einsum("ij,ij->i", g, g))
+    suspect = np.flatnonzero(~ok)
+    if suspect.size:
+        ok[suspect] = np.isfinite(g[suspect]).all(axis=1)
+    return ok
+
+
 def _run_numpy(work, rule, part, x, steps, sched, cap, stats, progress, record_path):
     """Iterate ``rule`` on ``work`` from ``x`` (moved in place), recording into ``stats``.
 
@@ -285,7 +298,7 @@ def _run_numpy(work, rule, part, x, steps, sched, cap, stats, progress, record_p
             norm = np.linalg.norm(x, axis=1)
             dist = np.linalg.norm(x - xstar, axis=1) if xstar is not None else None
             bad = ~((dist if dist is not None else norm) <= cap)
-            failed = ~(np.isfinite(f) & np.all(np.isfinite(g), axis=1)) & ~bad
+            failed = ~(np.isfinite(f) & _rows_finite(g)) & ~bad
             if active is not None:
                 bad &= active
                 failed &= active
