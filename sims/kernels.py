@@ -54,7 +54,7 @@ GROUP_ORDER = (6, 7, 4, 5, 2, 3, 0, 1)
 def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, steps, rule,
                          tail_start, ball, thresholds, checkpoints, active, min_gap, max_dist,
                          min_norm, tail, first_inside, first_below, gap_at, dist_at, norm_at,
-                         diverged_at, failed_at):
+                         diverged_at, failed_at, pack):
     """Run iterates ``k0 .. k1-1`` of LARS on every active diagonal quadratic, in place.
 
     For each active problem ``i`` and ``k`` in ``[k0, k1)``: evaluate
@@ -64,10 +64,14 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
     into the statistics and, for ``k < steps``, take the step with rate
     ``rates[k - k0, i]`` (column 0 when ``rates`` has one column).
 
-    Problems run in packs of :data:`PACK`, transposed so that the inner loops
-    run over the problems of a pack (independent, hence vectorisable without
-    reordering any sum). Needs ``n <= 128`` (one pairwise block, see the module
-    docstring).
+    Problems run in packs of ``pack`` (:data:`PACK`), transposed so that the inner
+    loops run over the problems of a pack (independent, hence vectorisable
+    without reordering any sum). ``pack`` is a run-time argument on purpose: with
+    a compile-time trip count LLVM unrolls those loops completely and then cannot
+    vectorise them (it cannot prove that the arrays do not overlap); with a
+    run-time one it vectorises them behind a run-time overlap check. For the same
+    reason each inner loop over the coordinates writes one array only. Needs
+    ``n <= 128`` (one pairwise block, see the module docstring).
 
     Parameters
     ----------
@@ -90,6 +94,8 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
     diverged_at, failed_at
         The running statistics of :class:`larscheck.sims.simulate._Stats` and the
         stop steps (-1: not stopped), updated in place.
+    pack : int
+        Problems per pack.
     """
     batch, dim = x.shape
     l1 = rule[0] != 0.0
@@ -102,28 +108,36 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
     ncheck = checkpoints.shape[0]
     first_check = np.searchsorted(checkpoints, k0)
     full = dim - dim % 8
-    order = np.array(GROUP_ORDER)
+    # the coordinates in visiting order (groups of 8 in GROUP_ORDER, then the rest)
+    # and the pairwise lane each one goes to (8: added to the total, after the lanes)
+    visit = np.arange(dim)
+    lanes = np.full(dim, 8)
+    for base in range(0, full, 8):
+        for t in range(8):
+            visit[base + t] = base + GROUP_ORDER[t]
+            lanes[base + t] = GROUP_ORDER[t]
     # the pack, transposed: coordinate m of problem b0 + p is [m, p]
-    xp = np.empty((dim, PACK))
-    sp = np.empty((dim, PACK))
-    ep = np.empty((dim, PACK))
-    vp = np.empty((dim, PACK))
-    gp = np.empty((dim, PACK))
-    acc = np.empty((5, 8, PACK))  # sums of x^2, d^2, g^2, |x|, |g| per pairwise lane
-    dot = np.empty((2, PACK))  # einsum's two lanes of d.g
-    tot = np.empty((5, PACK))
+    xp = np.empty((dim, pack))
+    sp = np.empty((dim, pack))
+    ep = np.empty((dim, pack))
+    vp = np.empty((dim, pack))
+    gp = np.empty((dim, pack))
+    # sums of x^2, d^2, g^2, |x|, |g|: the 8 pairwise lanes, then [8] the total
+    acc = np.empty((5, 9, pack))
+    dot = np.empty((2, pack))  # einsum's two lanes of d.g
     # per problem of the pack: f*, cap, ball; f, ||x||, ||d||; the statistics; the step
-    fsp, capp, ballp = np.empty(PACK), np.empty(PACK), np.empty(PACK)
-    fv, nrm, dst, gap = np.empty(PACK), np.empty(PACK), np.empty(PACK), np.empty(PACK)
-    mg, mn, md, tl = np.empty(PACK), np.empty(PACK), np.empty(PACK), np.empty(PACK)
-    fi = np.empty(PACK, dtype=np.intp)
-    fb = np.empty((nthr, PACK), dtype=np.intp)
-    scale = np.empty(PACK)
-    live = np.empty(PACK, dtype=np.bool_)
-    ok = np.empty(PACK, dtype=np.bool_)
-    for b0 in range(0, batch, PACK):
-        count = min(PACK, batch - b0)
-        for p in range(PACK):
+    fsp, capp, ballp = np.empty(pack), np.empty(pack), np.empty(pack)
+    fv, nrm, dst, gap = np.empty(pack), np.empty(pack), np.empty(pack), np.empty(pack)
+    mg, mn, md, tl = np.empty(pack), np.empty(pack), np.empty(pack), np.empty(pack)
+    fi = np.empty(pack, dtype=np.intp)
+    fb = np.empty((nthr, pack), dtype=np.intp)
+    scale = np.empty(pack)
+    dp = np.empty(pack)
+    live = np.empty(pack, dtype=np.bool_)
+    ok = np.empty(pack, dtype=np.bool_)
+    for b0 in range(0, batch, pack):
+        count = min(pack, batch - b0)
+        for p in range(pack):
             on = p < count and active[b0 + p]
             live[p] = on
             i = min(b0 + p, batch - 1)
@@ -142,57 +156,45 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
         j = first_check
         for k in range(k0, k1):
             # sums over the coordinates, in NumPy's orders (see the module docstring)
-            acc[:nsum] = 0.0
+            acc[:nsum, :8] = 0.0
             dot[:] = 0.0
-            for base in range(0, full, 8):
-                for t in range(8):
-                    lane = order[t]
-                    m = base + lane
-                    xr, sr, er, gr = xp[m], sp[m], ep[m], gp[m]
-                    ax, ad, ag, dh = acc[0, lane], acc[1, lane], acc[2, lane], dot[lane % 2]
-                    for p in range(PACK):
-                        xv = xr[p]
-                        d = xv - sr[p]
-                        g = er[p] * d
-                        gr[p] = g
-                        ax[p] += xv * xv
-                        ad[p] += d * d
-                        ag[p] += g * g
-                        dh[p] = d * g + dh[p]
-                    if l1:
-                        a1, a2 = acc[3, lane], acc[4, lane]
-                        for p in range(PACK):
-                            a1[p] += abs(xr[p])
-                            a2[p] += abs(gr[p])
-            for s in range(nsum):
-                a, ts = acc[s], tot[s]
-                for p in range(PACK):
-                    ts[p] = (((a[0, p] + a[1, p]) + (a[2, p] + a[3, p]))
-                             + ((a[4, p] + a[5, p]) + (a[6, p] + a[7, p])))
-            for m in range(full, dim):
-                xr, sr, er, gr, dh = xp[m], sp[m], ep[m], gp[m], dot[m % 2]
-                for p in range(PACK):
-                    xv = xr[p]
-                    d = xv - sr[p]
-                    g = er[p] * d
-                    gr[p] = g
-                    tot[0, p] += xv * xv
-                    tot[1, p] += d * d
-                    tot[2, p] += g * g
-                    dh[p] = d * g + dh[p]
+            for idx in range(dim + 1):
+                if idx == full:  # the 8 pairwise lanes meet; the rest adds on, in order
+                    for s in range(nsum):
+                        a = acc[s]
+                        for p in range(pack):
+                            a[8, p] = (((a[0, p] + a[1, p]) + (a[2, p] + a[3, p]))
+                                       + ((a[4, p] + a[5, p]) + (a[6, p] + a[7, p])))
+                if idx == dim:
+                    break
+                m, lane, half = visit[idx], lanes[idx], visit[idx] % 2
+                for p in range(pack):
+                    dp[p] = xp[m, p] - sp[m, p]
+                for p in range(pack):
+                    gp[m, p] = ep[m, p] * dp[p]
+                for p in range(pack):
+                    acc[0, lane, p] += xp[m, p] * xp[m, p]
+                for p in range(pack):
+                    acc[1, lane, p] += dp[p] * dp[p]
+                for p in range(pack):
+                    acc[2, lane, p] += gp[m, p] * gp[m, p]
+                for p in range(pack):
+                    dot[half, p] = dp[p] * gp[m, p] + dot[half, p]
                 if l1:
-                    for p in range(PACK):
-                        tot[3, p] += abs(xr[p])
-                        tot[4, p] += abs(gr[p])
+                    for p in range(pack):
+                        acc[3, lane, p] += abs(xp[m, p])
+                    for p in range(pack):
+                        acc[4, lane, p] += abs(gp[m, p])
+            tot = acc[:, 8]
             # divergence and failure checks (x - x == 0 exactly when x is finite)
             stop = False
-            for p in range(PACK):
+            for p in range(pack):
                 fv[p] = 0.5 * (dot[0, p] + dot[1, p]) + fsp[p]
                 nrm[p] = np.sqrt(tot[0, p])
                 dst[p] = np.sqrt(tot[1, p])
                 sg = tot[2, p]
                 ok[p] = (dst[p] <= capp[p]) & (sg - sg == 0.0) & (fv[p] - fv[p] == 0.0)
-                stop |= live[p] & ~ok[p]
+                stop |= live[p] & (not ok[p])
             if stop:
                 for p in range(count):
                     if not live[p] or ok[p]:
@@ -215,17 +217,17 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
                     vp[:, p] = 0.0
             # fold iterate k into the statistics of the live problems
             in_tail = k >= tail_start
-            for p in range(PACK):
+            for p in range(pack):
                 on = live[p]
                 gap[p] = fv[p] - fsp[p]
                 mg[p] = min(mg[p], gap[p]) if on else mg[p]
                 mn[p] = min(mn[p], nrm[p]) if on else mn[p]
                 md[p] = max(md[p], dst[p]) if on else md[p]
-                tl[p] = max(tl[p], dst[p]) if on and in_tail else tl[p]
-                fi[p] = k if on and fi[p] < 0 and dst[p] <= ballp[p] else fi[p]
+                tl[p] = max(tl[p], dst[p]) if on & in_tail else tl[p]
+                fi[p] = k if on & (fi[p] < 0) & (dst[p] <= ballp[p]) else fi[p]
             for e in range(nthr):
-                for p in range(PACK):
-                    hit = live[p] and fb[e, p] < 0 and gap[p] <= thresholds[e]
+                for p in range(pack):
+                    hit = live[p] & (fb[e, p] < 0) & (gap[p] <= thresholds[e])
                     fb[e, p] = k if hit else fb[e, p]
             if j < ncheck and checkpoints[j] == k:
                 for p in range(count):
@@ -238,23 +240,23 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
                 break
             # the LARS step (rules.LARS.apply, operation by operation)
             row = k - k0
-            for p in range(PACK):
+            for p in range(pack):
                 wn = tot[3, p] if l1 else nrm[p]
                 gn = tot[4, p] if l1 else np.sqrt(tot[2, p])
                 denom = eps + gn + beta * wn
                 ratio = eta * wn / denom if denom > 0 else 0.0
-                ratio = eta if has_tau and wn < tau else ratio
+                ratio = eta if has_tau & (wn < tau) else ratio
                 rate = rates[row, min(b0 + p, batch - 1)] if per_problem else rates[row, 0]
                 scale[p] = rate * ratio if live[p] else 0.0
             if plain:
                 for m in range(dim):
                     xr, gr = xp[m], gp[m]
-                    for p in range(PACK):
+                    for p in range(pack):
                         xr[p] -= scale[p] * gr[p]
             else:
                 for m in range(dim):
                     xr, gr, vr = xp[m], gp[m], vp[m]
-                    for p in range(PACK):
+                    for p in range(pack):
                         step = scale[p] * (gr[p] + beta * xr[p] if beta != 0.0 else gr[p])
                         if mom == 0.0:
                             xr[p] -= step
@@ -282,3 +284,4 @@ def _all_finite(values):
         if not math.isfinite(v):
             return False
     return True
+

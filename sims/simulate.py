@@ -19,6 +19,11 @@ full path is kept only with ``record_path=True``. A diverged problem is
 frozen (its statistics stop at the last good iterate) and never affects the
 others; floating-point warnings are suppressed inside the loop, so divergence
 is a result, not a crash.
+
+Two engines give the same results: the NumPy loop (:func:`_run_numpy`, every
+problem and rule) and, for long runs of LARS on quadratics in their eigenbasis,
+the fused kernel of :mod:`larscheck.sims.kernels` (:func:`_fused_applies` says
+when; ``FUSED_MIN_UPDATES`` is the size above which it pays for loading Numba).
 """
 
 from __future__ import annotations
@@ -222,8 +227,13 @@ def _progress(steps: int, rule: UpdateRule, progress: bool | None) -> tqdm:
 
 
 def _run_fused(work, rule, part, x, steps, sched, cap, stats, progress, record_path):
-    """The NumPy loop of :func:`_run_numpy`, fused per problem by :mod:`.kernels`."""
-    from .kernels import lars_quadratic_chunk
+    """:func:`_run_numpy` for LARS on diagonal quadratics, by the fused kernel, chunk by chunk.
+
+    Each chunk evaluates its rates with :func:`_rates` and runs
+    :func:`larscheck.sims.kernels.lars_quadratic_chunk` on it; the result is the tuple
+    :func:`_run_numpy` returns (no path: ``record_path`` runs take the NumPy loop).
+    """
+    from .kernels import PACK, lars_quadratic_chunk
 
     batch = work.batch
     rule_params = np.array([
@@ -247,7 +257,7 @@ def _run_fused(work, rule, part, x, steps, sched, cap, stats, progress, record_p
                 stats.tail_start, ball, stats.thresholds, stats.checkpoints, active,
                 stats.min_gap, stats.max_dist, stats.min_norm, stats.tail, stats.first_inside,
                 stats.first_below, stats.gap_at, stats.dist_at, stats.norm_at, diverged_at,
-                failed_at,
+                failed_at, PACK,
             )
             bar.update(k1 - k0)
     failed = np.flatnonzero(failed_at >= 0)
