@@ -12,7 +12,8 @@ Prints coordinate-updates per second (``B * n * T / seconds``) for
     (Numba), the memory-bound limit for one pass over the data per step;
 
 and the ratios. Targets (issue 2) at ``B=2000, n=50, T=200``: (b) >= 50 x (a)
-and (b) >= 40 % of (c). Each figure is the median of ``--repeat`` timings;
+and (b) >= 40 % of (c). Each figure is the median of ``--repeat`` wall-clock
+timings, taken round-robin so that every figure sees the same background load;
 the naive loop runs on ``--naive-batch`` problems (its rate per problem does
 not depend on ``B``). Also prints the one-off cost of loading the compiled
 kernel in a fresh process (Numba import plus its on-disk cache).
@@ -49,14 +50,19 @@ print(time.perf_counter() - t)
 """
 
 
-def median_time(fn, repeat: int) -> float:
-    """Median wall time of ``repeat`` calls of ``fn()``."""
-    times = []
+def median_times(fns: dict, repeat: int) -> dict:
+    """Median wall time of each ``fn()``, timed round-robin ``repeat`` times.
+
+    Round-robin, so that all of them see the same background load (the figures are
+    meant to be compared with one another).
+    """
+    times = {name: [] for name in fns}
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(ts) for name, ts in times.items()}
 
 
 def naive_loop(A, xstar, x0, steps, lam):
@@ -78,7 +84,7 @@ def numpy_triad(a, b, c, s, steps):
 
 
 def fused_triad():
-    """``a = b + s c`` in one loop (Numba), or None without Numba."""
+    """``a = b + s c`` in one loop (Numba): the memory-bound limit of one pass per step."""
     from numba import njit
 
     @njit(cache=True)
@@ -131,15 +137,19 @@ def main(argv=None) -> int:
     print(f"first fused call in a fresh process (Numba import + cache load): "
           f"{first_call_seconds():.2f} s")
     run_sim()  # load the compiled kernel in this process
-    t_a = median_time(lambda: naive_loop(A, prob.xstar[:nb], x0[:nb], T, lam), args.repeat)
-    rate_a = nb * n * T / t_a
-    rate_b = updates / median_time(run_sim, args.repeat)
-    rate_np = updates / median_time(run_sim_numpy, args.repeat)
     a, b, c = np.zeros(B * n), rng.standard_normal(B * n), rng.standard_normal(B * n)
-    rate_c_np = updates / median_time(lambda: numpy_triad(a, b, c, 1.0001, T), args.repeat)
     triad = fused_triad()
     triad(a, b, c, 1.0001, 1)
-    rate_c = updates / median_time(lambda: triad(a, b, c, 1.0001, T), args.repeat)
+    sizes = {"a": nb * n * T, "b": updates, "numpy": updates, "c": updates, "c_np": updates}
+    medians = median_times({
+        "a": lambda: naive_loop(A, prob.xstar[:nb], x0[:nb], T, lam),
+        "b": run_sim,
+        "numpy": run_sim_numpy,
+        "c": lambda: triad(a, b, c, 1.0001, T),
+        "c_np": lambda: numpy_triad(a, b, c, 1.0001, T),
+    }, args.repeat)
+    rate = {name: sizes[name] / t for name, t in medians.items()}
+    rate_a, rate_b, rate_np, rate_c, rate_c_np = (rate[k] for k in ("a", "b", "numpy", "c", "c_np"))
     path = "fused kernel" if fused_used else "NumPy path"
     rows = [
         ("(a) naive per-problem loop, dense A", rate_a),
