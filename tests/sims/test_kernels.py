@@ -155,7 +155,7 @@ def test_bad_schedule_shape_is_an_error(monkeypatch):
 @pytest.mark.parametrize("case", ["blocks", "rule", "path", "dim", "rotated-l1", "short"])
 def test_other_cases_take_the_numpy_path(case):
     rng = np.random.default_rng(0)
-    p = random_quadratics(rng, 4, 200 if case == "dim" else 6)
+    p = random_quadratics(rng, 4, sim.FUSED_MAX_DIM + 1 if case == "dim" else 6)
     work = p if case == "rotated-l1" else p.diagonal()
     rule = {"rule": GradientDescent(), "rotated-l1": PercentDelta()}.get(case, LARS())
     part = Blocks(work.dim, (2, 4) if case == "blocks" else None)
