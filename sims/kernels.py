@@ -24,7 +24,8 @@ equal the NumPy path's bit for bit:
   ``6, 4, 2, 0`` into lane 0 and ``7, 5, 3, 1`` into lane 1 as ``a*b + acc``; the
   rest pairwise; then ``lane0 + lane1``). ``f`` only enters the statistics, so a
   NumPy build that sums in another order changes ``f - f*`` by a few ulps only.
-- The step is :meth:`larscheck.sims.rules.LARS.apply` written out per element,
+- The step is :meth:`larscheck.sims.rules.LARS.apply` written out per element
+  (``v = m v + r d``, ``x -= lambda_k v``: the rate multiplies the velocity),
   with every option of the rule (``trust_coefficient``, ``eps``,
   ``switch_threshold``, ``weight_decay``, ``momentum``, ``nesterov``).
 
@@ -131,7 +132,7 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
     mg, mn, md, tl = np.empty(pack), np.empty(pack), np.empty(pack), np.empty(pack)
     fi = np.empty(pack, dtype=np.intp)
     fb = np.empty((nthr, pack), dtype=np.intp)
-    scale = np.empty(pack)
+    trust, lamp = np.empty(pack), np.empty(pack)  # r_b and lambda_k per problem
     dp = np.empty(pack)
     live = np.empty(pack, dtype=np.bool_)
     ok = np.empty(pack, dtype=np.bool_)
@@ -238,33 +239,33 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
                 j += 1
             if k == steps:
                 break
-            # the LARS step (rules.LARS.apply, operation by operation)
+            # the LARS step (rules.LARS.apply, operation by operation): the trust ratio
+            # scales the direction, lambda_k the velocity (the authors' order)
             row = k - k0
             for p in range(pack):
                 wn = tot[3, p] if l1 else nrm[p]
                 gn = tot[4, p] if l1 else np.sqrt(tot[2, p])
                 denom = eps + gn + beta * wn
                 ratio = eta * wn / denom if denom > 0 else 0.0
-                ratio = eta if has_tau & (wn < tau) else ratio
+                trust[p] = eta if has_tau & (wn < tau) else ratio
                 rate = rates[row, min(b0 + p, batch - 1)] if per_problem else rates[row, 0]
-                scale[p] = rate * ratio if live[p] else 0.0
+                lamp[p] = rate if live[p] else 0.0
             if plain:
                 for m in range(dim):
-                    xr, gr = xp[m], gp[m]
                     for p in range(pack):
-                        xr[p] -= scale[p] * gr[p]
+                        xp[m, p] -= lamp[p] * (trust[p] * gp[m, p])
             else:
                 for m in range(dim):
-                    xr, gr, vr = xp[m], gp[m], vp[m]
                     for p in range(pack):
-                        step = scale[p] * (gr[p] + beta * xr[p] if beta != 0.0 else gr[p])
+                        d = gp[m, p] + beta * xp[m, p] if beta != 0.0 else gp[m, p]
+                        step = trust[p] * d
                         if mom == 0.0:
-                            xr[p] -= step
+                            xp[m, p] -= lamp[p] * step
                         else:
-                            v = vr[p] * mom
+                            v = vp[m, p] * mom
                             v = v + step
-                            vr[p] = v
-                            xr[p] -= mom * v + step if nesterov else v
+                            vp[m, p] = v
+                            xp[m, p] -= lamp[p] * (mom * v + step if nesterov else v)
         for p in range(count):
             i = b0 + p
             if live[p]:
