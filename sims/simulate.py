@@ -75,7 +75,8 @@ class Trajectory:
         Problems whose ``value``/``grad`` returned a non-finite number at a finite
         iterate: the problem index and a message naming the step.
     path : ndarray (steps + 1, B, n) or None
-        Every iterate, only with ``record_path=True``.
+        Every iterate, only with ``record_path=True``; the rows of a diverged or failed
+        problem are NaN from its first bad iterate (``diverged_at``, or the failing step) on.
     """
 
     method: str
@@ -322,7 +323,7 @@ def _run_numpy(work, rule, part, x, steps, sched, cap, stats, progress, record_p
                 g[~active] = 0.0
             stats.record(k, f - fstar, dist, norm, active)
             if path is not None:
-                path.append(x.copy())
+                path.append(x.copy() if active is None else np.where(active[:, None], x, np.nan))
             bar.update()
             if k == steps:
                 break
