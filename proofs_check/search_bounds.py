@@ -36,6 +36,10 @@ Specs (statement ids of the verify registry):
 ``theorem2``
     :math:`\min_{i \le k} f(x_i) - f^* \le A/(\lambda(k+1)) + B\lambda` at
     every checkpoint, :math:`\delta` the measured :math:`\min_k\|x_k\|`.
+``theorem2.contraction``
+    the one-step recursion of 3.3 in closed form
+    (:func:`larscheck.theory.recursion_bound`) against :math:`f(x_k) - f^*` of
+    the last iterate, at every ``k``.
 ``corollary2_1``
     with :math:`\lambda = \sqrt{A/(B(K+1))}`, :math:`\min f - f^* \le
     2\sqrt{AB/(K+1)}` after ``K`` steps.
@@ -122,6 +126,7 @@ class BoundSpec:
     def ratio(self, case: Case, z: np.ndarray | None = None) -> float:
         """``observed / bound`` at ``z`` (default the case's own); NaN when undefined."""
         observed, bound = self.evaluate(case, case.z if z is None else np.asarray(z, float))
+        observed, bound = np.float64(observed), np.float64(bound)
         with np.errstate(divide="ignore", invalid="ignore"):
             r = observed / bound
         return float(r) if np.isfinite(r) else np.nan
@@ -301,6 +306,25 @@ def _corollary_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
     return float(run.traj.min_gap[0]), float(bound)
 
 
+def _recursion_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
+    """The 3.3 recursion's closed form bounds the *last* iterate: ``f(x_k) - f*`` at every k."""
+    lam = case.extra["lam"]
+    run = _run(case, z, lam, record_path=True)
+    if not _usable(run):
+        return np.nan, np.nan
+    const = theory.theorem2_constants(lam, run.xstar_norm, run.dist0, run.gap0, run.delta,
+                                      run.mu, run.L, "tight")
+    p = case.problem
+    path = run.traj.path[:, 0]
+    gaps = np.array([p.value(x[None])[0] for x in path]) - p.fstar[0]
+    k = np.arange(path.shape[0])
+    bound = theory.recursion_bound(k, lam, run.delta, const.D, max(run.gap0, 1e-300), const.B)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = gaps / bound
+    i = int(np.nanargmax(r))
+    return float(gaps[i]), float(bound[i])
+
+
 @lru_cache(maxsize=4)
 def _poly_sums(steps: int):
     """Theorem 3's sums for ``lambda_i = lambda_0 (1 - i/steps)^2`` (``lambda_0`` symbolic)."""
@@ -338,6 +362,9 @@ SPECS: dict[str, BoundSpec] = {s.id: s for s in (
     BoundSpec("theorem1", "sup_k |x_k - x*| <= D", _run_cases, _theorem1_evaluate),
     BoundSpec("theorem2", "min_{i<=k} f - f* <= A/(lambda (k+1)) + B lambda", _run_cases,
               _theorem2_evaluate),
+    BoundSpec("theorem2.contraction",
+              "3.3 recursion solved: f(x_k) - f* <= B lambda + q^k (e0 - B lambda), every k",
+              _run_cases, _recursion_evaluate),
     BoundSpec("corollary2_1", "lambda = sqrt(A/(B(K+1))): min f - f* <= 2 sqrt(AB/(K+1))",
               _run_cases, _corollary_evaluate),
     BoundSpec("theorem3", "decaying lambda: Theorem 3's bound at every checkpoint", _run_cases,

@@ -12,7 +12,7 @@ from larscheck.proofs_check.search_bounds import SPECS, VIOLATION_RTOL, BoundSpe
 
 #: Examples per property under the active profile, capped for the simulation-based
 #: statements (each example runs LARS for ``STEPS`` steps).
-SIMULATED = {"theorem1", "theorem2", "corollary2_1", "theorem3"}
+SIMULATED = {"theorem1", "theorem2", "theorem2.contraction", "corollary2_1", "theorem3"}
 
 
 def holds(spec: BoundSpec, max_examples: int | None = None):
@@ -35,7 +35,20 @@ def test_geometric_statement_holds(sid):
     holds(SPECS[sid])()
 
 
-@pytest.mark.parametrize("sid", sorted(SIMULATED))
+#: A finding of this search (reported to the theory owner): ``theory.recursion_bound``
+#: evaluates ``q^k (e0 - B lambda) + B lambda`` as written, which cancels
+#: catastrophically when ``B lambda >> e0`` and ``q^k ~ 1`` (lambda near ``2c``: ``D`` and
+#: ``B`` huge). The property finds "violations" of 0.1-1 % that are rounding: with
+#: ``q^k e0 + B lambda (1 - q^k)``, ``1 - q^k = -expm1(k log1p(-lambda delta / D))``, the
+#: same cases give ratio <= 1. Strict: this fails loudly once the formula is fixed.
+RECURSION_CANCELLATION = pytest.mark.xfail(
+    strict=True, raises=AssertionError,
+    reason="theory.recursion_bound loses all digits when B*lambda >> e0 (rounding, not math)")
+
+
+@pytest.mark.parametrize("sid", [
+    pytest.param(s, marks=RECURSION_CANCELLATION) if s == "theorem2.contraction" else s
+    for s in sorted(SIMULATED)])
 def test_simulated_statement_holds(sid):
     holds(SPECS[sid], max_examples=12)()
 
