@@ -10,9 +10,11 @@ import pytest
 from hypothesis import Phase, given, settings, target
 from larscheck.proofs_check.search_bounds import SPECS, VIOLATION_RTOL, BoundSpec
 
+from larscheck import theory
+
 #: Examples per property under the active profile, capped for the simulation-based
 #: statements (each example runs LARS for ``STEPS`` steps).
-SIMULATED = {"theorem1", "theorem2", "theorem2.contraction", "corollary2_1", "theorem3"}
+SIMULATED = {"theorem1", "theorem2", "corollary2_1", "theorem3"}
 
 
 def holds(spec: BoundSpec, max_examples: int | None = None, shrink: bool = True):
@@ -33,27 +35,35 @@ def holds(spec: BoundSpec, max_examples: int | None = None, shrink: bool = True)
     return check
 
 
-@pytest.mark.parametrize("sid", sorted(set(SPECS) - SIMULATED))
+#: Not a property yet: see test_recursion_bound_at_the_constants_the_search_found.
+KNOWN_FINDING = {"theorem2.contraction"}
+
+
+@pytest.mark.parametrize("sid", sorted(set(SPECS) - SIMULATED - KNOWN_FINDING))
 def test_geometric_statement_holds(sid):
     holds(SPECS[sid])()
 
 
-#: A finding of this search (reported to the theory owner): ``theory.recursion_bound``
-#: evaluates ``q^k (e0 - B lambda) + B lambda`` as written, which cancels
-#: catastrophically when ``B lambda >> e0`` and ``q^k ~ 1`` (lambda near ``2c``: ``D`` and
-#: ``B`` huge). The property finds "violations" of 0.1-1 % that are rounding: with
-#: ``q^k e0 + B lambda (1 - q^k)``, ``1 - q^k = -expm1(k log1p(-lambda delta / D))``, the
-#: same cases give ratio <= 1. Strict: this fails loudly once the formula is fixed.
-RECURSION_CANCELLATION = pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="theory.recursion_bound loses all digits when B*lambda >> e0 (rounding, not math)")
-
-
-@pytest.mark.parametrize("sid", [
-    pytest.param(s, marks=RECURSION_CANCELLATION) if s == "theorem2.contraction" else s
-    for s in sorted(SIMULATED)])
+@pytest.mark.parametrize("sid", sorted(SIMULATED))
 def test_simulated_statement_holds(sid):
-    holds(SPECS[sid], max_examples=12, shrink=sid != "theorem2.contraction")()
+    holds(SPECS[sid], max_examples=12)()
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "finding: theory.recursion_bound evaluates q^k (e0 - B lambda) + B lambda as written, "
+    "which cancels catastrophically when B lambda >> e0 (rounding, not math)"))
+def test_recursion_bound_at_the_constants_the_search_found():
+    """``larscheck search theorem2.contraction --budget 80 --seed 0`` reports observed/bound
+    1.009: lambda just below 2c makes ``D`` and ``B`` huge (``B lambda ~ 6e10`` against
+    ``e0 ~ 9e-4``), and the bound as theory evaluates it loses every digit. At ``k = 0`` it
+    must be ``e0`` exactly (``q^0 = 1``); with these constants (those of the case found) it
+    is not. ``q^k e0 + B lambda (1 - q^k)``, ``1 - q^k = -expm1(k log1p(-lambda delta/D))``,
+    would be exact. Strict: once fixed this XPASSes and fails, so the mark goes and
+    ``theorem2.contraction`` joins the properties above."""
+    lam, delta, D = 1.0417553888993234, 0.0011420672972108986, 220.74219560632736
+    gap0, B = 0.0009206651608414381, 59635261122.70113
+    bound0 = theory.recursion_bound(0, lam, delta, D, gap0, B)
+    np.testing.assert_allclose(bound0, gap0, rtol=VIOLATION_RTOL)
 
 
 @pytest.mark.parametrize("sid", ["cos_bound.tight", "lemma1.explicit_radius"])
