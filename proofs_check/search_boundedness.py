@@ -13,9 +13,14 @@ starting far away (:math:`\|x_0 - x^*\| \ge \max(1, \|x^*\|)`, so that the
 trivial growth from a start next to :math:`x^*` — a first step of length
 :math:`\lambda\|x_0\| \approx \lambda\|x^*\|` — does not dominate), with
 :math:`0 < \lambda <` ``MAX_RATE`` (below the 1-D divergence regime).
-Hypothesis targets :math:`\log\rho`; the best cases are refined with
-Nelder–Mead over :math:`x_0`. :func:`run_on_witness` runs LARS from the
-points of a Conjecture 1 witness, where :math:`\cos\alpha` is smallest.
+One step from ``x`` gives :math:`\|x^+ - x^*\|^2 / r^2 = 1 - 2\lambda (\|x\|/r)
+\cos\alpha + \lambda^2 \|x\|^2/r^2` (:math:`r = \|x - x^*\|`), largest where
+:math:`\cos\alpha` is smallest, so every drawn start is first moved to a local
+minimum of :math:`\cos\alpha` on its sphere :math:`\|x\| = \|x_0\|`
+(:func:`~.search_conjecture.refine_on_sphere`). Hypothesis targets
+:math:`\log\rho`; the best cases are refined with Nelder–Mead over :math:`x_0`.
+:func:`run_on_witness` runs LARS from the points of a Conjecture 1 witness, where
+:math:`\cos\alpha` is smallest.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from larscheck.sims import LARS, simulate
 from larscheck.sims.convex_family import ConvexFamily
 from scipy import optimize
 
+from .search_conjecture import refine_on_sphere
 from .search_engine import hypothesis_maximise
 from .strategies import convex_functions, log_uniform, unit_vectors
 
@@ -62,6 +68,8 @@ def _cases(draw, dims=(2, 4)):
     scale = max(1.0, float(np.linalg.norm(member.xstar[0])))
     r = draw(log_uniform(*START_RANGE)) * scale
     x0 = member.xstar[0] + r * draw(unit_vectors(member.dim))
+    if np.linalg.norm(x0) > 0:
+        x0, _, _ = refine_on_sphere(member, x0, float(np.linalg.norm(x0)))
     return member, x0, draw(log_uniform(MIN_RATE, MAX_RATE))
 
 

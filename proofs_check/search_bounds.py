@@ -32,10 +32,14 @@ Specs (statement ids of the verify registry):
     + \lambda^2\|x\|^2` (:mod:`larscheck.theory.contraction`, tight
     :math:`c`); ``z = x``, any :math:`\lambda`.
 ``theorem1``
-    :math:`\sup_k \|x_k - x^*\| \le D`; ``z = x_0``.
+    :math:`\sup_{k \ge 1} \|x_k - x^*\| \le D`; ``z = x_0``.
 ``theorem2``
     :math:`\min_{i \le k} f(x_i) - f^* \le A/(\lambda(k+1)) + B\lambda` at
     every checkpoint, :math:`\delta` the measured :math:`\min_k\|x_k\|`.
+``theorem2.contraction``
+    the one-step recursion of 3.3 in closed form
+    (:func:`larscheck.theory.recursion_bound`) against :math:`f(x_k) - f^*` of
+    the last iterate, at every ``k``.
 ``corollary2_1``
     with :math:`\lambda = \sqrt{A/(B(K+1))}`, :math:`\min f - f^* \le
     2\sqrt{AB/(K+1)}` after ``K`` steps.
@@ -49,10 +53,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from hypothesis import strategies as st
-from larscheck.sims import LARS, PolynomialDecay, simulate
+from larscheck.sims import LARS, PolynomialDecay, Trajectory, simulate
 from larscheck.sims.problems import Problem
 from larscheck.theory import bounds, contraction
 from scipy import optimize
@@ -60,6 +65,7 @@ from scipy import optimize
 from larscheck import theory
 
 from .angles import cos_from
+from .measure import lars_step
 from .search_engine import hypothesis_maximise
 from .strategies import convex_functions, log_uniform, quadratics, rates, starts
 
@@ -74,6 +80,13 @@ SIM_KAPPA = 1e3
 #: results of O(n) operations (plus a simulation whose own rounding is relative 1e-13 at
 #: most over ``STEPS`` steps), so a genuine violation exceeds 1e-9 by far.
 VIOLATION_RTOL = 1e-9
+
+#: ``||x+ - x*||^2 = r^2 - 2 lambda ||x|| r cos + lambda^2 ||x||^2`` cancels when the
+#: step lands next to ``x*``: both sides are then known only to a few ulps (~1e-15) of
+#: ``T = r^2 + lambda^2 ||x||^2``. The contraction property adds ``CANCELLATION_FLOOR * T``
+#: to observed and bound, so that ``ratio <= 1 + VIOLATION_RTOL`` tolerates an excess of
+#: ``VIOLATION_RTOL * CANCELLATION_FLOOR * T = 1e-15 T`` (rounding) and no more.
+CANCELLATION_FLOOR = 1e-6
 
 #: Nelder-Mead evaluations of the refinement per start.
 REFINE_EVALS = 200
@@ -113,6 +126,7 @@ class BoundSpec:
     def ratio(self, case: Case, z: np.ndarray | None = None) -> float:
         """``observed / bound`` at ``z`` (default the case's own); NaN when undefined."""
         observed, bound = self.evaluate(case, case.z if z is None else np.asarray(z, float))
+        observed, bound = np.float64(observed), np.float64(bound)
         with np.errstate(divide="ignore", invalid="ignore"):
             r = observed / bound
         return float(r) if np.isfinite(r) else np.nan
@@ -152,15 +166,12 @@ def _contraction_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
     p = case.problem
     mu, L, _ = _constants(p)
     lam = case.extra["lam"]
-    g = p.grad(z[None])[0]
-    gn = np.linalg.norm(g)
-    if gn == 0 or not _valid_start(z):
-        return np.nan, np.nan
+    step = lars_step(z[None], p.grad(z[None]), lam)[0]
     xn = float(np.linalg.norm(z))
-    step = z - lam * xn / gn * g
     r = float(np.linalg.norm(z - p.xstar[0]))
-    return (float(np.sum((step - p.xstar[0]) ** 2)),
-            float(contraction.WORST_DIST_SQ(mu, L, lam, xn, r)))
+    floor = CANCELLATION_FLOOR * (r * r + (lam * xn) ** 2)
+    return (float(np.sum((step - p.xstar[0]) ** 2)) + floor,
+            float(contraction.WORST_DIST_SQ(mu, L, lam, xn, r)) + floor)
 
 
 @st.composite
@@ -193,11 +204,7 @@ def _lemma1_evaluate(variant: str):
             return np.nan, np.nan
         r = radius * (1.0 + np.exp(s)) if radius > 0 else np.exp(s)
         x = p.xstar[0] + r * v / np.linalg.norm(v)
-        g = p.grad(x[None])[0]
-        gn = np.linalg.norm(g)
-        if gn == 0:
-            return np.nan, np.nan
-        x_next = x - lam * np.linalg.norm(x) / gn * g
+        x_next = lars_step(x[None], p.grad(x[None]), lam)[0]
         return float(np.linalg.norm(x_next - p.xstar[0])), float(np.linalg.norm(x - p.xstar[0]))
     return evaluate
 
@@ -213,30 +220,48 @@ def _run_cases(draw):
     return Case(p, draw(starts(p))[0], {"lam": lam})
 
 
-def _run(case: Case, x0: np.ndarray, schedule):
-    return simulate(case.problem, LARS(), x0[None], STEPS, schedule)
+class _Run(NamedTuple):
+    """A LARS run from ``x0`` with the numbers the bounds take."""
+
+    traj: Trajectory
+    mu: float
+    L: float
+    xstar_norm: float
+    dist0: float
+    gap0: float
+    delta: float
 
 
-def _start_data(case: Case, x0: np.ndarray) -> tuple[float, float]:
-    """``||x0 - x*||`` and ``f(x0) - f*``."""
+def _run(case: Case, x0: np.ndarray, schedule, record_path: bool = False) -> _Run | None:
+    """Run LARS for :data:`STEPS` steps; ``None`` for an unusable start (zero or
+    non-finite). ``delta`` is the measured ``min_k ||x_k||`` (Theorem 2's assumption
+    measured, not assumed)."""
+    if not (np.all(np.isfinite(x0)) and np.linalg.norm(x0) > 0):
+        return None
     p = case.problem
-    return (float(np.linalg.norm(x0 - p.xstar[0])),
-            float(p.value(x0[None])[0] - p.fstar[0]))
+    mu, L, xs = _constants(p)
+    traj = simulate(p, LARS(), x0[None], STEPS, schedule, record_path=record_path)
+    return _Run(traj, mu, L, xs, float(np.linalg.norm(x0 - p.xstar[0])),
+                float(p.value(x0[None])[0] - p.fstar[0]), float(traj.min_norm[0]))
 
 
-def _valid_start(x0: np.ndarray) -> bool:
-    return bool(np.all(np.isfinite(x0)) and np.linalg.norm(x0) > 0)
+def _usable(run: _Run | None) -> bool:
+    """A finished run whose iterates stayed away from the origin (``delta > 0``)."""
+    return run is not None and not run.traj.diverged[0] and run.delta > 0
 
 
 def _theorem1_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
-    if not _valid_start(z):
-        return np.nan, np.nan
-    p = case.problem
-    mu, L, xs = _constants(p)
+    """``sup_{k >= 1} ||x_k - x*||`` against ``D`` (``k = 0`` is excluded: ``D >= ||x0 - x*||``
+    by definition, which would make every case trivially tight)."""
     lam = case.extra["lam"]
-    traj = _run(case, z, lam)
-    dist0, _ = _start_data(case, z)
-    return float(traj.max_dist[0]), float(bounds.theorem1_D(lam, xs, dist0, mu, L, "tight"))
+    run = _run(case, z, lam, record_path=True)
+    if run is None:
+        return np.nan, np.nan
+    bound = float(bounds.theorem1_D(lam, run.xstar_norm, run.dist0, run.mu, run.L, "tight"))
+    if run.traj.diverged[0]:
+        return np.inf, bound
+    later = np.linalg.norm(run.traj.path[1:, 0] - case.problem.xstar[0], axis=1)
+    return float(later.max()), bound
 
 
 def _gap_ratio(traj, bound_at) -> tuple[float, float]:
@@ -253,40 +278,51 @@ def _gap_ratio(traj, bound_at) -> tuple[float, float]:
 
 
 def _theorem2_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
-    if not _valid_start(z):
-        return np.nan, np.nan
-    p = case.problem
-    mu, L, xs = _constants(p)
     lam = case.extra["lam"]
-    traj = _run(case, z, lam)
-    dist0, gap0 = _start_data(case, z)
-    delta = float(traj.min_norm[0])
-    if traj.diverged[0] or delta <= 0:
+    run = _run(case, z, lam)
+    if not _usable(run):
         return np.nan, np.nan
-    return _gap_ratio(traj, lambda k: bounds.theorem2_bound(k, lam, xs, dist0, gap0, delta,
-                                                            mu, L, "tight"))
+    return _gap_ratio(run.traj, lambda k: bounds.theorem2_bound(
+        k, lam, run.xstar_norm, run.dist0, run.gap0, run.delta, run.mu, run.L, "tight"))
 
 
 def _corollary_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
-    if not _valid_start(z):
-        return np.nan, np.nan
     p = case.problem
     mu, L, xs = _constants(p)
     lam_max = case.extra["lam"]
-    dist0, gap0 = _start_data(case, z)
-    if gap0 <= 0:
+    dist0 = float(np.linalg.norm(z - p.xstar[0]))
+    gap0 = float(p.value(z[None])[0] - p.fstar[0])
+    if not gap0 > 0:
         return np.nan, np.nan
     # lambda_opt = sqrt(A / (B (K+1))) does not depend on delta (A/B = 2 e0 / (L M^2)).
     lam_opt, _ = bounds.corollary21(STEPS, xs, dist0, gap0, 1.0, mu, L, lam_max, "tight")
     lam_opt = float(lam_opt)
     if not 0 < lam_opt <= lam_max:
         return np.nan, np.nan
-    traj = _run(case, z, lam_opt)
-    delta = float(traj.min_norm[0])
-    if traj.diverged[0] or delta <= 0:
+    run = _run(case, z, lam_opt)
+    if not _usable(run):
         return np.nan, np.nan
-    _, bound = bounds.corollary21(STEPS, xs, dist0, gap0, delta, mu, L, lam_max, "tight")
-    return float(traj.min_gap[0]), float(bound)
+    _, bound = bounds.corollary21(STEPS, xs, dist0, gap0, run.delta, mu, L, lam_max, "tight")
+    return float(run.traj.min_gap[0]), float(bound)
+
+
+def _recursion_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
+    """The 3.3 recursion's closed form bounds the *last* iterate: ``f(x_k) - f*`` at every k."""
+    lam = case.extra["lam"]
+    run = _run(case, z, lam, record_path=True)
+    if not _usable(run):
+        return np.nan, np.nan
+    const = theory.theorem2_constants(lam, run.xstar_norm, run.dist0, run.gap0, run.delta,
+                                      run.mu, run.L, "tight")
+    p = case.problem
+    path = run.traj.path[:, 0]
+    gaps = np.array([p.value(x[None])[0] for x in path]) - p.fstar[0]
+    k = np.arange(path.shape[0])
+    bound = theory.recursion_bound(k, lam, run.delta, const.D, max(run.gap0, 1e-300), const.B)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = gaps / bound
+    i = int(np.nanargmax(r))
+    return float(gaps[i]), float(bound[i])
 
 
 @lru_cache(maxsize=4)
@@ -296,23 +332,19 @@ def _poly_sums(steps: int):
 
 
 def _theorem3_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
-    if not _valid_start(z):
-        return np.nan, np.nan
-    p = case.problem
-    mu, L, xs = _constants(p)
     lam0 = case.extra["lam"]
-    traj = _run(case, z, PolynomialDecay(lam0, STEPS, 2))
-    dist0, gap0 = _start_data(case, z)
-    delta = float(traj.min_norm[0])
-    if traj.diverged[0] or delta <= 0:
+    run = _run(case, z, PolynomialDecay(lam0, STEPS, 2))
+    if not _usable(run):
         return np.nan, np.nan
-    const = theory.theorem2_constants(lam0, xs, dist0, gap0, delta, mu, L, "tight")
+    const = theory.theorem2_constants(lam0, run.xstar_norm, run.dist0, run.gap0, run.delta,
+                                      run.mu, run.L, "tight")
     s1, s2 = _poly_sums(STEPS)
 
     def bound_at(k):
-        return bounds.THEOREM3_GAP(const.D, delta, gap0, L, const.M, s1(k, lam0), s2(k, lam0))
+        return bounds.THEOREM3_GAP(const.D, run.delta, run.gap0, run.L, const.M, s1(k, lam0),
+                                   s2(k, lam0))
 
-    return _gap_ratio(traj, bound_at)
+    return _gap_ratio(run.traj, bound_at)
 
 
 SPECS: dict[str, BoundSpec] = {s.id: s for s in (
@@ -330,6 +362,9 @@ SPECS: dict[str, BoundSpec] = {s.id: s for s in (
     BoundSpec("theorem1", "sup_k |x_k - x*| <= D", _run_cases, _theorem1_evaluate),
     BoundSpec("theorem2", "min_{i<=k} f - f* <= A/(lambda (k+1)) + B lambda", _run_cases,
               _theorem2_evaluate),
+    BoundSpec("theorem2.contraction",
+              "3.3 recursion solved: f(x_k) - f* <= B lambda + q^k (e0 - B lambda), every k",
+              _run_cases, _recursion_evaluate),
     BoundSpec("corollary2_1", "lambda = sqrt(A/(B(K+1))): min f - f* <= 2 sqrt(AB/(K+1))",
               _run_cases, _corollary_evaluate),
     BoundSpec("theorem3", "decaying lambda: Theorem 3's bound at every checkpoint", _run_cases,

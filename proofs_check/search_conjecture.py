@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from hypothesis import strategies as st
-from larscheck.sims.convex_family import ConvexFamily
+from larscheck.sims.convex_family import BUILTIN_ATOMS, ConvexFamily
 from scipy import optimize
 
 from .angles import cos_from
@@ -96,10 +96,16 @@ def cos_at(member: ConvexFamily, x: np.ndarray) -> float:
 WEIGHTS = (1e-2, 1e2)
 
 
+#: Atom kinds drawn by default: the built-in ones (atoms a user registers later do not
+#: change what a seed finds; pass ``kinds`` to include them).
+KINDS = tuple(a.name for a in BUILTIN_ATOMS)
+
+
 @st.composite
-def candidates(draw, dims: tuple[int, int] = DIMS, norms: tuple[float, float] = DRAW_NORMS):
-    """A member with ``mu = 0`` and a point of norm in ``norms``."""
-    member = draw(convex_functions(dim=st.integers(*dims), mu=0.0,
+def candidates(draw, dims: tuple[int, int] = DIMS, norms: tuple[float, float] = DRAW_NORMS,
+               kinds: tuple[str, ...] = KINDS):
+    """A member with ``mu = 0`` and atoms among ``kinds``, and a point of norm in ``norms``."""
+    member = draw(convex_functions(dim=st.integers(*dims), mu=0.0, kinds=sorted(kinds),
                                    weights=log_uniform(*WEIGHTS)))
     x = draw(log_uniform(*norms)) * draw(unit_vectors(member.dim))
     return Candidate(member, x)
@@ -193,7 +199,8 @@ def _certificate_slope(member: ConvexFamily, radii: np.ndarray, points: np.ndarr
 
 def search_conjecture(budget: int = 500, seed: int = 0, *, dims: tuple[int, int] = DIMS,
                       keep: int = KEEP, ladder: tuple[float, float] = LADDER,
-                      ladder_points: int = LADDER_POINTS, verify: bool = True) -> dict:
+                      ladder_points: int = LADDER_POINTS, kinds: tuple[str, ...] = KINDS,
+                      verify: bool = True) -> dict:
     """Search the ``mu = 0`` family for a Conjecture 1 witness.
 
     Parameters
@@ -208,6 +215,8 @@ def search_conjecture(budget: int = 500, seed: int = 0, *, dims: tuple[int, int]
         Candidates refined and traced.
     ladder, ladder_points : (float, float), int
         Norms ``||x||`` the witness points are traced at (log-spaced).
+    kinds : tuple of str
+        Atom kinds drawn (default the built-ins).
     verify : bool
         Run :func:`~.witness.verify_witness` on the result (the ``verified`` field).
 
@@ -225,7 +234,8 @@ def search_conjecture(budget: int = 500, seed: int = 0, *, dims: tuple[int, int]
         raise ValueError(f"ladder must be (lo, hi) with 0 < lo < hi, got {ladder}")
     radii = np.geomspace(ladder[0], ladder[1], int(ladder_points))
     found = hypothesis_maximise(
-        candidates((lo, hi)), score, budget=budget, seed=seed, keep=keep, key=Candidate.key)
+        candidates((lo, hi), kinds=tuple(kinds)), score, budget=budget, seed=seed, keep=keep,
+        key=Candidate.key)
     if not found.best:
         raise RuntimeError("Hypothesis produced no valid candidate; raise the budget")
     coarse = radii[::COARSE_STRIDE]

@@ -1,10 +1,11 @@
 """Plug the adversarial searches into the verify registry.
 
 Importing this module registers :func:`conjecture_hook` as the ``conjecture1``
-search (:func:`larscheck.proofs_check.registry.plug_search`); the command
-``larscheck search`` imports it, so ``larscheck verify`` run from the CLI uses
-it. The budget follows the run mode: :data:`QUICK` or :data:`DEFAULT`
-(Hypothesis examples, candidates traced).
+search (:func:`larscheck.proofs_check.registry.plug_search`); listing it in
+``registry.CHECK_MODULES`` makes every ``larscheck verify`` use it. The budget
+follows the run mode, :data:`QUICK` or :data:`DEFAULT` (Hypothesis examples,
+candidates traced), sized for verify's wall-time targets (the search alone
+finds a verified witness from 100 examples; see ``benchmarks/search_speed.py``).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from .registry import plug_search
 from .search_conjecture import search_conjecture
 
 #: (budget, keep) of the conjecture search under ``verify --quick`` and ``verify``.
-QUICK = (100, 2)
-DEFAULT = (500, 8)
+QUICK = (40, 2)
+DEFAULT = (150, 4)
 
 
 def conjecture_hook(ctx) -> dict:

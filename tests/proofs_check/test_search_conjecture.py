@@ -96,3 +96,13 @@ def test_cli(capsys, tmp_path):
     assert main(["search", "nope"]) == 2
     assert main(["search", "lemma1", "--follow-up"]) == 2
     assert "error" in capsys.readouterr().err
+
+
+def test_hook_plugs_into_the_verify_registry(monkeypatch):
+    import importlib
+
+    from larscheck.proofs_check import registry, search_hooks
+
+    monkeypatch.setattr(registry, "_SEARCHES", {})  # private: other tests see no plug
+    importlib.reload(search_hooks)
+    assert registry.plugged_search("conjecture1") is search_hooks.conjecture_hook

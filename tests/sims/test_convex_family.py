@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from larscheck.proofs_check.strategies import convex_functions
+from larscheck.sims import convex_family
 from larscheck.sims.convex_family import ATOMS, BUILTIN_ATOMS, ConvexFamily, register_atom
 from numpy.testing import assert_allclose
 
@@ -77,7 +78,9 @@ def test_json_round_trip_is_exact():
         ConvexFamily.from_dict({"xstar": [0.0]})
 
 
-def test_user_atom_is_checked_and_usable():
+def test_user_atom_is_checked_and_usable(monkeypatch):
+    # a private registry for this test, so other tests draw from the built-ins only
+    monkeypatch.setattr(convex_family, "ATOMS", dict(convex_family.ATOMS))
     atom = register_atom("quartic_huber", lambda t: np.sqrt(1 + t**2) - 1 + 0.5 * t**2,
                          lambda t: t / np.sqrt(1 + t**2) + t, 2.0, replace=True)
     m = ConvexFamily([atom.name], [1.0], [[1.0]], [0.0], 0.0)
