@@ -68,9 +68,9 @@ def _derive():
     arrangement used, ``q^k e_0 - e_inf expm1(k log1p(-lambda delta/D))`` with
     ``q^k = exp(k log1p(-lambda delta/D))``, which evaluates without overflow or
     cancellation in float64 (``e_inf = B lambda`` can exceed ``e_0`` by 1e13 when
-    lambda nears the threshold, where the first arrangement loses every digit). Likewise the count from ``solve`` is checked
-    root is checked to be its ``log1p`` form (substituted back, it solves the
-    equation, whose root is unique).
+    lambda nears the threshold, where the first arrangement loses every digit).
+    Likewise the root of the count equation is checked to be its ``log1p`` form
+    (substituted back, it solves the equation, whose root is unique).
     """
     e = sp.Function("e")
     generic = sp.rsolve(e(_n + 1) - _q * e(_n) - _b, e(_n), {e(0): gap0})
