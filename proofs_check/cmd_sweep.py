@@ -101,8 +101,10 @@ def run(args) -> int:
                   f"its cell is computed again", file=sys.stderr)
         todo = [(cell, spec.settings) for cell in cells if cell.key not in store.done]
         resumed = len(cells) - len(todo)
-        executor = (DaskCluster(args.scheduler, args.connect_timeout) if args.scheduler
-                    else LocalPool(args.workers or available_cores()))
+        if args.scheduler:
+            executor = DaskCluster(args.scheduler, args.connect_timeout)
+        else:
+            executor = LocalPool(args.workers or available_cores(), preload=[run_cell.__module__])
         try:
             where = executor.describe()
             with tqdm(total=len(cells), initial=resumed, unit="cell", desc="sweep",

@@ -15,8 +15,10 @@ its inputs (seeded), so where it runs does not change its result.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from urllib.parse import urlsplit
 
@@ -35,13 +37,38 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-class LocalPool:
-    """A pool of ``workers`` local processes (1: run inline, in order)."""
+def _exit_with_parent() -> None:
+    """Pool initializer: exit as soon as the sweep process is gone (even after ``kill -9``)
+    instead of waiting forever for work that will never come."""
+    parent = multiprocessing.parent_process()  # the sweep, also under the fork server
 
-    def __init__(self, workers: int):
+    def watch():
+        parent.join()  # returns when the parent's end of our pipe closes: it died
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="larscheck-parent-watch").start()
+
+
+class LocalPool:
+    """A pool of ``workers`` local processes (1: run inline, in order).
+
+    Workers start from a fork server (``spawn`` where there is none), so they
+    inherit no open files of the caller (in particular not the locked results
+    file), with the modules in ``preload`` imported once in the server.
+    """
+
+    def __init__(self, workers: int, preload: Sequence[str] = ()):
         if isinstance(workers, bool) or int(workers) != workers or workers < 1:
             raise ValueError(f"workers must be an integer >= 1, got {workers!r}")
         self.workers = int(workers)
+        self.preload = list(preload)
+
+    def _context(self):
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(self.preload)
+            return context
+        return multiprocessing.get_context("spawn")  # pragma: no cover - no fork server
 
     def describe(self) -> str:
         return f"{self.workers} local process{'es' if self.workers > 1 else ''}"
@@ -53,7 +80,9 @@ class LocalPool:
             for item in items:
                 yield fn(item)
             return
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(items))) as pool:
+        with ProcessPoolExecutor(max_workers=min(self.workers, len(items)),
+                                 mp_context=self._context(),
+                                 initializer=_exit_with_parent) as pool:
             pending = {pool.submit(fn, item) for item in items}
             try:
                 while pending:
@@ -128,7 +157,7 @@ class DaskCluster:
 
         futures = self.client.map(fn, list(items), pure=False)
         try:
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=self.client.loop):
                 yield future.result()
                 future.release()
         finally:

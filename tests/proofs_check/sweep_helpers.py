@@ -14,7 +14,7 @@ import pytest
 from larscheck.cli import main
 
 #: A small grid (12 cells) that covers lambda below and above Lemma 1's threshold.
-SMALL_GRID = ["--kappa", "1,10", "--lam", "0.5,1.5", "--lam-ref", "lemma1.tight",
+SMALL_GRID = ["--kappa", "1,10", "--lam", "0.5,1.5,3", "--lam-ref", "lemma1.tight",
               "--dim", "3", "--xstar-norm", "1,4", "--steps", "200", "--batch", "8",
               "--seeds", "1", "--seed", "7", "--eps", "0.1"]
 
