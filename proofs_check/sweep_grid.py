@@ -107,8 +107,7 @@ def _expand_range(where: str, table: dict) -> list[float]:
     return [float(v) for v in (np.geomspace if kind == "geomspace" else np.linspace)(lo, hi, num)]
 
 
-def _axis(name: str, value, source: str) -> tuple:
-    where = f"{source} {name}"
+def _axis(name: str, value, where: str) -> tuple:
     if isinstance(value, dict):
         value = _expand_range(where, value)
     values = value if isinstance(value, list | tuple) else [value]
@@ -120,9 +119,9 @@ def _axis(name: str, value, source: str) -> tuple:
     return checked
 
 
-def _axis_like_list(name: str, value, source: str) -> tuple[float, ...]:
+def _positive_list(name: str, value, where: str) -> tuple[float, ...]:
     values = value if isinstance(value, list | tuple) else [value]
-    return tuple(_real(f"{source} {name}", v, lo=0.0, lo_open=True, what=name) for v in values)
+    return tuple(_real(where, v, lo=0.0, lo_open=True, what=name) for v in values)
 
 
 @dataclass(frozen=True)
@@ -194,34 +193,37 @@ def spec_from_mapping(values: dict, sources: dict | None = None,
     values : dict
         Keys from :data:`AXES` and :data:`SETTINGS`; missing keys take :data:`DEFAULTS`.
     sources : dict, optional
-        Where each key came from (e.g. ``"grid.toml:"`` or ``"--kappa"``), for messages.
+        Where each key came from, for messages: a flag (``"--kappa"``) or a prefix
+        such as ``"grid.toml:"`` (then followed by the key); default ``"grid:"``.
     lam_refs : tuple of str
         The statement ids accepted by ``lam_ref``.
     """
+    sources = sources or {}
     unknown = sorted(set(values) - set(AXES) - set(SETTINGS))
     if unknown:
-        where = (sources or {}).get(unknown[0], "grid")
-        raise ValueError(f"{where}: unknown key(s) {unknown}; known keys are "
-                         f"{sorted(AXES + SETTINGS)}")
+        raise ValueError(f"{sources.get(unknown[0], 'grid:')} unknown key(s) {unknown}; "
+                         f"known keys are {sorted(AXES + SETTINGS)}")
     merged = {**DEFAULTS, **values}
-    src = {k: (sources or {}).get(k, "default") for k in merged}
-    axes = {a: _axis(a, merged[a], src[a]) for a in AXES}
-    seeds = _int(f"{src['seeds']} seeds", merged["seeds"], lo=1, what="seeds")
+    where = {}
+    for key in merged:
+        source = sources.get(key, "grid:")
+        where[key] = source if source.startswith("--") else f"{source} {key}"
+    axes = {a: _axis(a, merged[a], where[a]) for a in AXES}
+    seeds = _int(where["seeds"], merged["seeds"], lo=1, what="seeds")
     lam_ref = merged["lam_ref"]
     if lam_ref is not None:
-        _choice(f"{src['lam_ref']} lam_ref", lam_ref, lam_refs, "lam_ref (a statement id)")
-    eps = _axis_like_list("eps", merged["eps"], src["eps"])
+        _choice(where["lam_ref"], lam_ref, lam_refs, "lam_ref (a statement id)")
     settings = Settings(
-        batch=_int(f"{src['batch']} batch", merged["batch"], lo=1, what="batch"),
-        seed=_int(f"{src['seed']} seed", merged["seed"], lo=0, what="seed"),
-        mu=_real(f"{src['mu']} mu", merged["mu"], lo=0.0, lo_open=True, what="mu"),
-        x0_factor=_real(f"{src['x0_factor']} x0_factor", merged["x0_factor"], lo=0.0,
-                        lo_open=True, what="x0_factor"),
-        eps=eps, lam_ref=lam_ref,
+        batch=_int(where["batch"], merged["batch"], lo=1, what="batch"),
+        seed=_int(where["seed"], merged["seed"], lo=0, what="seed"),
+        mu=_real(where["mu"], merged["mu"], lo=0.0, lo_open=True, what="mu"),
+        x0_factor=_real(where["x0_factor"], merged["x0_factor"], lo=0.0, lo_open=True,
+                        what="x0_factor"),
+        eps=_positive_list("eps", merged["eps"], where["eps"]), lam_ref=lam_ref,
     )
     for n, k in product(axes["dim"], axes["kappa"]):
         if n == 1 and k != 1:
-            raise ValueError(f"{src['dim']} dim: dimension 1 has a single eigenvalue, so it "
+            raise ValueError(f"{where['dim']}: dimension 1 has a single eigenvalue, so it "
                              f"needs kappa = 1, but the grid has kappa = {k!r}")
     spec = SweepSpec(axes=axes, seeds=seeds, settings=settings)
     if spec.size > MAX_CELLS:

@@ -32,12 +32,15 @@ HELP = "Stability and observed/bound ratio maps over (lambda, kappa) from a swee
 
 #: Ratio maps: file stem -> (key in a variant's bound entry, colour bar label).
 RATIO_MAPS = {
-    "theorem1": ("dist_ratio", "sup ||x_k - x*|| / D (Theorem 1)"),
+    "theorem1": ("dist_ratio", "sup over k of ||x - x*|| / D (Theorem 1)"),
     "tail": ("tail_ratio", "tail radius / Theorem 1's late radius"),
     "theorem2": ("gap_ratio", "min f - f* / Theorem 2 bound"),
 }
 
 FORMATS = ("png", "pdf", "svg")
+
+#: At most this many labelled grid values per axis.
+MAX_TICKS = 8
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -88,11 +91,12 @@ def _figure(spec: dict, panels: dict, value, pool, label: str, *, log_colors: bo
 
     from .sweep_cells import LAMBDA_REFERENCES
 
-    dims = sorted({d for d, _ in panels})
-    methods = sorted({m for _, m in panels})
     lams = sorted(spec["lam"])
     kappas = sorted(spec["kappa"])
     grids = {key: _grid(cells, lams, kappas, value, pool) for key, cells in panels.items()}
+    dims = sorted({d for d, _ in panels})
+    methods = sorted({m for (_, m), z in grids.items() if np.isfinite(z).any()}) or sorted(
+        {m for _, m in panels})  # a method without any value (no bound for it) gets no column
     finite = np.concatenate([g[np.isfinite(g)] for g in grids.values()] + [np.zeros(0)])
     if log_colors:
         positive = finite[finite > 0]
@@ -100,7 +104,8 @@ def _figure(spec: dict, panels: dict, value, pool, label: str, *, log_colors: bo
         norm = LogNorm(vmin=min(lo, 0.5), vmax=max(hi, 2.0))
     else:
         norm = Normalize(vmin=0.0, vmax=1.0)
-    fig = Figure(figsize=(4.2 * len(methods) + 1, 3.4 * len(dims)), layout="constrained")
+    fig = Figure(figsize=(max(7.0, 4.2 * len(methods) + 1.5), 3.4 * len(dims) + 0.8))
+    fig.subplots_adjust(left=0.1, right=0.86, bottom=0.1, top=0.88, wspace=0.35, hspace=0.45)
     axes = fig.subplots(len(dims), len(methods), squeeze=False)
     x_edges, x_log = _edges(np.array(lams))
     y_edges, y_log = _edges(np.array(kappas))
@@ -128,12 +133,16 @@ def _figure(spec: dict, panels: dict, value, pool, label: str, *, log_colors: bo
         ax.set_ylim(y_edges[0], y_edges[-1])
         ax.set_xscale("log" if x_log else "linear")
         ax.set_yscale("log" if y_log else "linear")
+        ax.minorticks_off()
+        for axis, values in ((ax.xaxis, lams), (ax.yaxis, kappas)):
+            shown = values[:: -(-len(values) // MAX_TICKS)]
+            axis.set_ticks(shown, labels=[f"{v:.3g}" for v in shown])
         ax.set_title(f"{method}, n = {dim}", fontsize=9)
         ax.set_xlabel("lambda" if spec.get("lam_ref") is None
                       else f"lambda / threshold of {spec['lam_ref']}")
         ax.set_ylabel("kappa = L/mu")
     if mesh is not None:
-        fig.colorbar(mesh, ax=axes, label=label, shrink=0.9)
+        fig.colorbar(mesh, cax=fig.add_axes((0.89, 0.1, 0.02, 0.78)), label=label)
     fig.suptitle(title, fontsize=10)
     return fig
 
@@ -152,12 +161,12 @@ def maps(path: str | Path) -> tuple[dict, dict]:
 def write_maps(path: str | Path, out: str | Path, fmt: str = "png") -> list[Path]:
     """Draw every map of the module docstring into ``out``; returns the files written."""
     spec, panels = maps(path)
-    pooled = "pooled over ||x*||, spectrum, steps and replicates"
+    pooled = "\n(pooled over ||x*||, spectrum, steps and replicates)"
     figures = {"stability": _figure(spec, panels, _bounded, np.mean, "fraction of bounded runs",
-                                    log_colors=False, title=f"Stability map ({pooled})"),
+                                    log_colors=False, title=f"Stability map{pooled}"),
                "tail_radius": _figure(spec, panels, lambda r: r["stats"]["tail_rel"], np.max,
                                       "max tail radius / ||x*||", log_colors=True,
-                                      title=f"Tail oscillation radius ({pooled})")}
+                                      title=f"Tail oscillation radius{pooled}")}
     for stem, (key, label) in RATIO_MAPS.items():
         for variant in ("paper", "tight"):
             def ratio(rec, key=key, variant=variant):
@@ -165,7 +174,7 @@ def write_maps(path: str | Path, out: str | Path, fmt: str = "png") -> list[Path
                 return entry.get(key)
             figures[f"ratio_{stem}_{variant}"] = _figure(
                 spec, panels, ratio, np.max, label, log_colors=True,
-                title=f"Worst observed/bound, {variant} cos bound (>1: violated; {pooled})")
+                title=f"Worst observed/bound, {variant} cos bound (>1: violated){pooled}")
     out = Path(out)
     written = []
     for stem, fig in figures.items():

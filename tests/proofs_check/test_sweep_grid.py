@@ -84,7 +84,11 @@ def test_bad_values_name_the_key_and_source(values, needle):
     with pytest.raises(ValueError) as info:
         spec_from_mapping(values, sources, lam_refs=REFS)
     assert needle in str(info.value)
-    assert str(info.value).startswith("grid.toml:")
+    assert str(info.value).startswith("grid.toml: ")
+    key = next(iter(values))
+    if key in AXES:  # named as a flag when it came from one
+        with pytest.raises(ValueError, match=f"^--{key}: "):
+            spec_from_mapping(values, {key: f"--{key}"}, lam_refs=REFS)
 
 
 def test_huge_grid_is_refused():
