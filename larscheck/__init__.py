@@ -12,7 +12,7 @@ The most used names are re-exported here.
 
 __version__ = "0.1.0"
 
-from larscheck.sims import (  # noqa: E402
+from larscheck.sims import (
     LARS,
     Adam,
     Constant,

@@ -22,6 +22,8 @@ import larscheck
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
     "larscheck.sims.cmd_simulate",
+    "larscheck.proofs_check.cmd_experiments",
+    "larscheck.proofs_check.cmd_one_d",
     "larscheck.proofs_check.cmd_sweep",
     "larscheck.proofs_check.cmd_plot",
 )

@@ -105,7 +105,7 @@ def run(args) -> int:
     if args.json:
         data = traj.to_dict()
         data["inputs"] = to_jsonable(
-            {k: v for k, v in vars(args).items() if not k.startswith("_")}
+            {k: v for k, v in vars(args).items() if not k.startswith("_") and k != "json"}
         )
         write_json(args.json, data)
     return 0

@@ -173,7 +173,7 @@ class LARS(UpdateRule):
         _momentum_step(x, scale * direction, self.momentum, self.nesterov, state)
 
 
-def PercentDelta(**kwargs) -> LARS:  # noqa: N802 - reads as a class at call sites
+def PercentDelta(**kwargs) -> LARS:
     """The L1 variant of eq. (1): ``LARS(norm="l1", ...)``."""
     return LARS(norm="l1", **kwargs)
 
@@ -216,7 +216,8 @@ class Adam(UpdateRule):
 
         m \\leftarrow \\beta_1 m + (1-\\beta_1) g,\\quad
         v \\leftarrow \\beta_2 v + (1-\\beta_2) g^2,\\quad
-        x \\leftarrow x - \\lambda_k \\frac{m / (1-\\beta_1^t)}{\\sqrt{v / (1-\\beta_2^t)} + \\epsilon}.
+        x \\leftarrow x - \\lambda_k
+        \\frac{m / (1-\\beta_1^t)}{\\sqrt{v / (1-\\beta_2^t)} + \\epsilon}.
     """
 
     beta1: float = 0.9

@@ -16,6 +16,8 @@ from functools import cached_property
 
 import numpy as np
 import sympy as sp
+from sympy.codegen.cfunctions import log1p
+from sympy.printing.latex import LatexPrinter
 
 # Problem constants and the rate (positive reals).
 mu = sp.Symbol("mu", positive=True)  #: strong-convexity constant
@@ -25,6 +27,58 @@ c = sp.Symbol("c", positive=True)  #: a lower bound on cos(alpha)
 xstar_norm = sp.Symbol(r"\|x^*\|", positive=True)  #: ||x*||
 k = sp.Symbol("k", integer=True, nonnegative=True)  #: iteration counter
 eps = sp.Symbol("epsilon", positive=True)  #: target accuracy
+
+# Constants of the n-D theorems (positive reals).
+delta = sp.Symbol("delta", positive=True)  #: lower bound on ||x_k|| (Theorem 2)
+D = sp.Symbol("D", positive=True)  #: bound on ||x_k - x*|| (Theorem 1)
+M = sp.Symbol("M", positive=True)  #: bound on ||x_k|| (Theorem 2), D + ||x*||
+R = sp.Symbol("R", positive=True)  #: radius of the set S_lambda around x* (Lemma 1)
+gap0 = sp.Symbol("e_0", positive=True)  #: f(x0) - f*
+dist0 = sp.Symbol(r"\|x_0 - x^*\|", positive=True)  #: ||x0 - x*||
+sum_lam = sp.Symbol(r"\Sigma_1", positive=True)  #: sum_{i<=k} lambda_i
+sum_lam2 = sp.Symbol(r"\Sigma_2", positive=True)  #: sum_{i<=k} lambda_i^2
+
+
+def harmonic_numeric(n, m=1):
+    """Generalised harmonic number ``H_n^{(m)} = sum_{j=1}^n j^{-m}``, elementwise.
+
+    SymPy's ``harmonic`` has no NumPy translation, and SciPy's Hurwitz zeta is
+    undefined for ``m < 1`` (the polynomial-decay sums need ``m = -p < 0``), so
+    this evaluates ``zeta(m) - zeta(m, n + 1)`` (``H_n`` for ``m = 1``) with
+    mpmath at 40 digits, which leaves the cancellation between the two zeta
+    values far below float64 resolution, and rounds to float64.
+    """
+    import mpmath
+
+    def one(n_i, m_i):
+        with mpmath.workdps(40):
+            n_i, m_i = int(n_i), mpmath.mpf(float(m_i))
+            if n_i == 0:
+                return 0.0
+            if m_i == 1:
+                return float(mpmath.harmonic(n_i))
+            return float(mpmath.zeta(m_i) - mpmath.zeta(m_i, n_i + 1))
+
+    return np.asarray(np.frompyfunc(one, 2, 1)(n, m), dtype=np.float64)
+
+
+#: lambdify modules: NumPy plus the special functions NumPy lacks.
+NUMERIC_MODULES = [{"harmonic": harmonic_numeric}, "numpy"]
+
+
+def _exp_log_as_power(e: sp.exp) -> sp.Expr:
+    """``exp(k log(b))`` -> ``b^k`` for display (SymPy keeps the exp if ``b``'s sign is unknown)."""
+    (logs,) = [f for f in e.args[0].args if isinstance(f, sp.log)]
+    return sp.Pow(logs.args[0], e.args[0] / logs, evaluate=False)
+
+
+class _LatexPrinter(LatexPrinter):
+    """SymPy's LaTeX with textbook forms for the numerically motivated functions."""
+
+    def _print_harmonic(self, expr, exp=None):
+        n, m = expr.args
+        out = rf"H_{{{self._print(n)}}}^{{({self._print(m)})}}"
+        return rf"\left({out}\right)^{{{exp}}}" if exp else out
 
 
 class Formula:
@@ -60,13 +114,19 @@ class Formula:
 
     @cached_property
     def latex(self) -> str:
-        """LaTeX of the expression."""
-        return sp.latex(self.expr)
+        """LaTeX of the expression (``log1p(x)`` shown as ``ln(1 + x)``, ``H_n^{(m)}``)."""
+        shown = self.expr.replace(lambda e: isinstance(e, log1p), lambda e: sp.log(1 + e.args[0]))
+        shown = shown.replace(lambda e: isinstance(e, sp.exp) and e.args[0].is_Mul
+                              and any(isinstance(f, sp.log) for f in e.args[0].args),
+                              _exp_log_as_power)
+        # Names already written in LaTeX (e.g. "\|x^*\|") are printed verbatim.
+        names = {s: s.name for s in shown.free_symbols if s.name.startswith("\\")}
+        return _LatexPrinter({"symbol_names": names}).doprint(shown)
 
     @cached_property
     def numeric(self):
         """Vectorised NumPy function of the arguments (``sympy.lambdify``)."""
-        return sp.lambdify(self.args, self.expr, modules="numpy")
+        return sp.lambdify(self.args, self.expr, modules=NUMERIC_MODULES)
 
     def __call__(self, *values, **named):
         """Evaluate numerically; arrays broadcast. Arguments by position or by symbol name."""
