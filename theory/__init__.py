@@ -7,59 +7,38 @@ recursion solved), :mod:`.one_d` (the 1-D theory, derived).
 Every formula is a :class:`~larscheck.theory.formulas.Formula`: one SymPy
 expression from which its LaTeX and its vectorised NumPy function derive.
 This package imports nothing from :mod:`larscheck.sims`.
+
+The derivations run when their module is first imported (a few seconds of
+SymPy), so the names below are loaded lazily: ``import larscheck.theory.bounds``
+does not pay for the 1-D derivations, and ``larscheck --help`` stays fast.
 """
 
-from .bounds import (
-    COS,
-    VARIANTS,
-    Theorem2Constants,
-    corollary21,
-    corollary21_steps,
-    cos_lower_bound,
-    lemma1_radius,
-    lemma1_threshold,
-    radius_for_cos,
-    schedule_sums,
-    theorem1_D,
-    theorem2_bound,
-    theorem2_constants,
-    theorem3_bound,
-    tight_cos_witness,
-)
-from .formulas import Formula
-from .one_d import (
-    InvarianceProof,
-    prove_invariance,
-    prove_no_skip,
-    regime,
-    steps_to_interval,
-    target_set,
-)
-from .recursion import recursion_bound, recursion_steps
+from importlib import import_module
 
-__all__ = [
-    "COS",
-    "VARIANTS",
-    "Formula",
-    "InvarianceProof",
-    "Theorem2Constants",
-    "corollary21",
-    "corollary21_steps",
-    "cos_lower_bound",
-    "lemma1_radius",
-    "lemma1_threshold",
-    "prove_invariance",
-    "prove_no_skip",
-    "radius_for_cos",
-    "recursion_bound",
-    "recursion_steps",
-    "regime",
-    "schedule_sums",
-    "steps_to_interval",
-    "target_set",
-    "theorem1_D",
-    "theorem2_bound",
-    "theorem2_constants",
-    "theorem3_bound",
-    "tight_cos_witness",
-]
+#: Public name -> submodule that defines it.
+_EXPORTS = {
+    "Formula": "formulas",
+    **dict.fromkeys(
+        ["COS", "VARIANTS", "Theorem2Constants", "corollary21", "corollary21_steps",
+         "cos_lower_bound", "lemma1_radius", "lemma1_threshold", "radius_for_cos",
+         "schedule_sums", "theorem1_D", "theorem2_bound", "theorem2_constants",
+         "theorem3_bound", "tight_cos_witness"], "bounds"),
+    **dict.fromkeys(["recursion_bound", "recursion_steps"], "recursion"),
+    **dict.fromkeys(["InvarianceProof", "prove_invariance", "prove_no_skip", "regime",
+                     "steps_to_interval", "target_set"], "one_d"),
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    """Import the defining submodule on first use of a public name (PEP 562)."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -146,13 +146,14 @@ def derive_tight_cos() -> sp.Expr:
     """
     cos2 = (mu * _t + L * (1 - _t)) ** 2 / (mu**2 * _t + L**2 * (1 - _t))
     inside = []
-    for root in sp.solve(sp.diff(cos2, _t), _t):
-        r = sp.simplify(root.subs(L, mu * (1 + _s)))
+    # The derivative's numerator is a polynomial in t; its roots are the critical points.
+    for root in sp.roots(sp.Poly(sp.numer(sp.together(sp.diff(cos2, _t))), _t)):
+        r = sp.factor(root.subs(L, mu * (1 + _s)))
         if r.is_positive and (1 - r).is_positive:
             inside.append(root)
     if len(inside) != 1:
         raise ArithmeticError(f"expected one interior critical point, got {inside}")
-    return sp.simplify(sp.sqrt(sp.factor(cos2.subs(_t, inside[0]))))
+    return sp.sqrt(sp.factor(cos2.subs(_t, inside[0])))
 
 
 #: Tight lower bound on cos(alpha), derived by :func:`derive_tight_cos` (proof there).
@@ -200,8 +201,8 @@ THEOREM2_GRAD = Formula(
 def _derive_theorem2_steps() -> sp.Expr:
     """Solve ``A/(lambda (k+1)) + B lambda = eps`` for ``k + 1`` (valid when ``B lambda < eps``)."""
     kp1 = sp.Symbol("K", positive=True)
-    (sol,) = sp.solve(sp.Eq(A_sym / (lam * kp1) + B_sym * lam, eps), kp1)
-    return sp.simplify(sol)
+    (sol,) = sp.solve(sp.Eq(A_sym / (lam * kp1) + B_sym * lam, eps), kp1, simplify=False)
+    return sp.factor(sol)
 
 
 THEOREM2_STEPS = Formula("theorem2.steps", _derive_theorem2_steps(), (eps, lam, A_sym, B_sym),
@@ -209,12 +210,17 @@ THEOREM2_STEPS = Formula("theorem2.steps", _derive_theorem2_steps(), (eps, lam, 
 
 
 def _derive_corollary() -> tuple[sp.Expr, sp.Expr, sp.Expr]:
-    """Minimise Theorem 2's bound over lambda; solve ``bound = eps`` for ``k + 1``."""
-    (lam_opt,) = sp.solve(sp.diff(THEOREM2_GAP.expr, lam), lam)
-    bound = sp.simplify(THEOREM2_GAP.expr.subs(lam, lam_opt))
+    """Minimise Theorem 2's bound over lambda; solve ``bound = eps`` for ``k + 1``.
+
+    The bound is convex in ``lambda > 0``; the numerator of its derivative is a
+    quadratic in lambda whose positive root is the minimiser.
+    """
+    slope = sp.numer(sp.together(sp.diff(THEOREM2_GAP.expr, lam)))
+    (lam_opt,) = [r for r in sp.roots(sp.Poly(slope, lam)) if r.is_positive]
+    bound = sp.powsimp(sp.factor(THEOREM2_GAP.expr.subs(lam, lam_opt)), force=True)
     kp1 = sp.Symbol("K", positive=True)
-    (steps,) = sp.solve(sp.Eq(bound.subs(k, kp1 - 1), eps), kp1)
-    return sp.simplify(lam_opt), bound, sp.simplify(steps)
+    (steps,) = sp.solve(sp.Eq(bound.subs(k, kp1 - 1), eps), kp1, simplify=False)
+    return lam_opt, bound, sp.factor(steps)
 
 
 _lam_opt, _bound_opt, _steps_opt = _derive_corollary()

@@ -85,6 +85,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache
 
 import numpy as np
 import sympy as sp
@@ -105,16 +106,32 @@ REGIMES = ("contracting", "collapse", "sign-flipping", "period-2", "divergent")
 # ---------------------------------------------------------------- derivations
 
 
+@cache
 def _solve_linear_recurrence(multiplier: sp.Expr) -> sp.Expr:
     """``x_k`` from ``x_{k+1} = multiplier x_k``, ``x_0 = x0`` (``rsolve``)."""
     x = sp.Function("x")
     return sp.rsolve(x(k + 1) - multiplier * x(k), x(k), {x(0): x0})
 
 
-def _first_index(iterate: sp.Expr, target: sp.Expr) -> sp.Expr:
-    """``ceil`` of the real solution ``K`` of ``iterate(K) = target`` (monotone in K)."""
-    (sol,) = sp.solve(sp.Eq(iterate.subs(k, _K), target), _K)
-    return sp.ceiling(sp.simplify(sol))
+_q = sp.Symbol("q", positive=True)  # a generic multiplier, for solving
+_T = sp.Symbol("T", positive=True)  # a generic target, for solving
+
+
+@cache
+def _generic_root() -> sp.Expr:
+    """The real root K of ``x0 q^K = T`` (q, T > 0), with ``x_k = x0 q^k`` from ``rsolve``."""
+    (sol,) = sp.solve(sp.Eq(_solve_linear_recurrence(_q).subs(k, _K), _T), _K)
+    return sol
+
+
+def _first_index(multiplier: sp.Expr, target: sp.Expr) -> sp.Expr:
+    """First k with ``x0 multiplier^k`` past ``target``: ``ceil`` of the root K of equality.
+
+    Solved once for a generic positive multiplier ``q`` and target ``T`` (the
+    real root is unique), then ``q`` and ``T`` are substituted: the same result
+    as solving each specific equation, without SymPy's slow general path.
+    """
+    return sp.ceiling(_generic_root().subs({_q: multiplier, _T: target}))
 
 
 ITERATE_DOWN = Formula("1d.iterate_down", _solve_linear_recurrence(1 - lam), (k, x0, lam),
@@ -127,9 +144,9 @@ INTERVAL_HI = Formula("1d.interval_hi", (1 + lam) * xs, (xs, lam), "upper end of
 WIDE_HI = Formula("1d.wide_hi", xs / (1 - lam), (xs, lam),
                   "upper end of the wider invariant interval (1.3)")
 
-STEPS_FROM_ABOVE = Formula("1d.steps_from_above", _first_index(ITERATE_DOWN.expr, INTERVAL_HI.expr),
+STEPS_FROM_ABOVE = Formula("1d.steps_from_above", _first_index(1 - lam, INTERVAL_HI.expr),
                            (x0, xs, lam), "1.4: steps to reach I from x0 > (1+lambda) x*")
-STEPS_FROM_BELOW = Formula("1d.steps_from_below", _first_index(ITERATE_UP.expr, INTERVAL_LO.expr),
+STEPS_FROM_BELOW = Formula("1d.steps_from_below", _first_index(1 + lam, INTERVAL_LO.expr),
                            (x0, xs, lam), "1.4: steps to reach I from 0 < x0 < (1-lambda) x*")
 
 
@@ -178,7 +195,7 @@ ORIGIN_LIMIT = sp.limit(ITERATE_DOWN.expr.subs(lam, _t / (1 + _t)), k, sp.oo)
 """lim x0 (1-lambda)^k for 0 < lambda < 1 (``lambda = t/(1+t)``): 0, the origin attracts (1.8)."""
 
 COLLAPSE_DOUBLINGS = Formula("1d.collapse_doublings",
-                             _first_index(ITERATE_UP.expr.subs(lam, 1), xs), (x0, xs),
+                             _first_index(2, xs), (x0, xs),
                              "lambda = 1: doublings from 0 < x0 < x* until x_k >= x*")
 
 # 1 < lambda < 2: the return map on the positive side and its invariant set.
@@ -192,13 +209,12 @@ SF_NEG_HI = Formula("1d.sf_neg_hi", sp.expand((1 - lam) * xs), (xs, lam),
 SF_SET = (SF_POS_LO, SF_POS_HI, SF_NEG_LO, SF_NEG_HI)
 SF_DEVIATION = Formula("1d.sf_deviation", sp.factor(xs - SF_NEG_LO.expr), (xs, lam),
                        "1 < lambda < 2: sup over J of |x - x*|")
-_q2 = sp.Symbol("q", positive=True)  # the two-step multiplier (1 - lambda)^2
 SF_STEPS_FROM_ABOVE = Formula(
     "1d.sf_steps_from_above",
-    2 * _first_index(_solve_linear_recurrence(_q2), SF_POS_HI.expr).subs(_q2, _two_steps),
+    2 * _first_index(_two_steps, SF_POS_HI.expr),
     (x0, xs, lam), "1 < lambda < 2: steps into J from x0 > (1+lambda) x* (even: positive side)")
 SF_STEPS_FROM_BELOW = Formula("1d.sf_steps_from_below",
-                              _first_index(ITERATE_UP.expr, SF_POS_LO.expr), (x0, xs, lam),
+                              _first_index(1 + lam, SF_POS_LO.expr), (x0, xs, lam),
                               "1 < lambda < 2: steps into J from 0 < x0 < (lambda-1)^2 x*")
 # |1 - lambda| with lambda = 2 + t (t > 0) simplifies to 1 + t, i.e. lambda - 1.
 DIVERGENCE_RATE = Formula("1d.divergence_rate", sp.Abs(1 - (2 + _t)).subs(_t, lam - 2), (lam,),

@@ -80,7 +80,8 @@ def _derive():
     qk = sp.exp(k * log1p(-z))
     solution = floor + qk * (gap0 - floor)
     bound_at = floor + (1 - z) ** _K * (gap0 - floor)
-    (steps,) = sp.solve(sp.Eq(bound_at, eps), _K)
+    # Solved with q = 1 - z as a positive symbol (SymPy's general path is slow here).
+    (steps,) = sp.solve(sp.Eq(floor + _q**_K * (gap0 - floor), eps), _K)
     stable = sp.log((gap0 - floor) / (eps - floor)) / -log1p(-z)
     # bound_at is strictly monotone in K, so the root is unique: check stable is it.
     if sp.simplify(sp.powdenest(bound_at.subs(_K, stable.rewrite(sp.log)) - eps,

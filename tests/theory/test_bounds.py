@@ -173,8 +173,9 @@ def test_theorem3_constant_schedule_equals_theorem2():
     np.testing.assert_allclose(t3, t2, rtol=FLOAT_RTOL)
 
 
-FORMULAS = [b.COS_PAPER, b.COS_TIGHT, b.LEMMA1_RADIUS, b.THEOREM1_D, b.THEOREM2_M, b.THEOREM2_A,
-            b.THEOREM2_B, b.THEOREM2_GAP, b.THEOREM2_GRAD, b.THEOREM2_STEPS, b.COROLLARY_LAMBDA,
+FORMULAS = [b.COS_PAPER, b.COS_TIGHT, b.LEMMA1_RADIUS, b.THEOREM1_ESCAPE, b.THEOREM1_D,
+            b.THEOREM2_M, b.THEOREM2_A, b.THEOREM2_B, b.THEOREM2_GAP, b.THEOREM2_GRAD,
+            b.THEOREM2_STEPS, b.COROLLARY_LAMBDA,
             b.COROLLARY_BOUND, b.COROLLARY_STEPS, b.THEOREM3_GAP,
             *b.schedule_sums("inverse", a=0.3, power=0.6)]
 
