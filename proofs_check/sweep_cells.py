@@ -29,9 +29,10 @@ Statistics (over the ``B`` problems; "finite" = neither diverged nor failed):
   ``"tight"`` (``c = 2 sqrt(mu L)/(mu + L)``): Lemma 1's threshold ``2c``,
   whether ``lambda < 2c`` (the bounds apply), the radius ``R``, Theorem 1's
   ``D`` and the worst observed/bound ratios — ``dist_ratio =
-  max_i sup_k ||x_k - x*|| / D``, ``tail_ratio`` = max tail radius over the
-  radius Theorem 1 allows once the start is forgotten (``D`` at
-  ``||x0 - x*|| = 0``), ``gap_ratio = max_i (min_{k<=K} f - f*) / `` Theorem 2's
+  max_i sup_k ||x_k - x*|| / D``, ``tail_ratio`` = max tail radius over
+  Theorem 1's escape radius (the farthest a step from ``S_lambda`` can land,
+  ``THEOREM1_ESCAPE``: what bounds the distance once the start is forgotten),
+  ``gap_ratio = max_i (min_{k<=K} f - f*) / `` Theorem 2's
   bound at ``K = steps`` with ``delta_i`` the measured ``min_k ||x_k||``,
   and per ``eps`` ``steps_ratio = max_i`` (first step reaching eps + 1) /
   Theorem 2's iteration count at fixed ``lambda``.
@@ -89,10 +90,11 @@ def _bound_stats(cell, settings, lam, traj, dist0, gap0, finite) -> dict:
         if entry["applies"]:
             radius = float(bounds.lemma1_radius(lam, cell.xstar_norm, mu, L, variant))
             big_d = bounds.theorem1_D(lam, cell.xstar_norm, dist0, mu, L, variant)
-            late_d = float(bounds.theorem1_D(lam, cell.xstar_norm, 0.0, mu, L, variant))
+            escape = float(bounds.THEOREM1_ESCAPE(lam, cell.xstar_norm,
+                                                  bounds.cos_lower_bound(mu, L, variant)))
             entry.update(R=radius, D=float(big_d.max()),
                          dist_ratio=_worst(np.where(finite, traj.max_dist, np.nan) / big_d),
-                         tail_ratio=_worst(np.where(finite, traj.tail_radius, np.nan) / late_d))
+                         tail_ratio=_worst(np.where(finite, traj.tail_radius, np.nan) / escape))
             gap_ratio = np.full(traj.batch, np.nan)
             steps_ratio = []
             if measured.any():

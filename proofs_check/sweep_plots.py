@@ -9,8 +9,8 @@ method); the other axes (``||x*||``, spectrum, steps, replicates) are pooled:
   (paper ``c = mu/L`` and tight ``c = 2 sqrt(mu L)/(mu + L)``) drawn as curves;
 - ``ratio_theorem1_<variant>``, ``ratio_tail_<variant>``,
   ``ratio_theorem2_<variant>``: the worst observed/bound ratio over the pooled
-  cells (sup distance / Theorem 1's D, tail radius / Theorem 1's radius once
-  the start is forgotten, min f - f* / Theorem 2's bound); blank where
+  cells (sup distance / Theorem 1's D, tail radius / Theorem 1's escape radius
+  ``R + lambda (R + ||x*||)``, min f - f* / Theorem 2's bound); blank where
   ``lambda >= 2c`` (no bound); above 1 means the bound is violated;
 - ``tail_radius``: the largest tail oscillation radius over ``||x*||``.
 """
@@ -33,7 +33,7 @@ HELP = "Stability and observed/bound ratio maps over (lambda, kappa) from a swee
 #: Ratio maps: file stem -> (key in a variant's bound entry, colour bar label).
 RATIO_MAPS = {
     "theorem1": ("dist_ratio", "sup over k of ||x - x*|| / D (Theorem 1)"),
-    "tail": ("tail_ratio", "tail radius / Theorem 1's late radius"),
+    "tail": ("tail_ratio", "tail radius / Theorem 1's escape radius"),
     "theorem2": ("gap_ratio", "min f - f* / Theorem 2 bound"),
 }
 
