@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from larscheck.cli import main
@@ -101,6 +102,32 @@ CASES = {
     "plot-no-kind": (["plot"], "the following arguments are required: KIND"),
     "plot-bad-format": (["plot", "sweep", "{tmp}/header.jsonl", "--out", "{tmp}/m",
                          "--format", "gif"], "invalid choice: 'gif'"),
+    # one-d
+    "one-d-negative-lambda": (["one-d", "--x0", "1", "--xstar", "2", "--lam", "-0.1"],
+                              "--lam: must be > 0"),
+    "one-d-zero-lambda": (["one-d", "--x0", "1", "--xstar", "2", "--lam", "0"],
+                          "--lam: must be > 0"),
+    "one-d-nan-lambda": (["one-d", "--x0", "1", "--xstar", "2", "--lam", "nan"],
+                         "--lam: must be finite"),
+    "one-d-inf-start": (["one-d", "--x0", "inf", "--xstar", "2", "--lam", "0.1"],
+                        "--x0: must be finite"),
+    "one-d-no-lambda": (["one-d", "--x0", "1", "--xstar", "2"], "required: --lam"),
+    # experiments: data files and values
+    "experiments-missing-data": (["experiments", "logreg", "--data", "{tmp}/nope"],
+                                 "no such file or folder"),
+    "experiments-empty-data-folder": (["experiments", "logreg", "--data", "{tmp}/empty"],
+                                      "MNIST IDX training file"),
+    "experiments-garbage-npz": (["experiments", "logreg", "--data", "{tmp}/garbage.npz"],
+                                "not a readable .npz file"),
+    "experiments-npz-without-keys": (["experiments", "logreg", "--data", "{tmp}/nokeys.npz"],
+                                     "lacks ['x_train', 'y_train']"),
+    "experiments-npz-mismatched": (["experiments", "logreg", "--data", "{tmp}/mismatch.npz"],
+                                   "10 images but labels of shape (7,)"),
+    "experiments-npz-nan": (["experiments", "logreg", "--data", "{tmp}/nan.npz"],
+                            "images contain NaN or inf"),
+    "experiments-zero-alpha": (["experiments", "logreg", "--logreg-alpha", "0"],
+                               "--logreg-alpha must be > 0"),
+    "experiments-unknown": (["experiments", "fig2"], "invalid choice: 'fig2'"),
     # the umbrella
     "unknown-command": (["frobnicate"], "invalid choice: 'frobnicate'"),
 }
@@ -115,6 +142,11 @@ def files(tmp_path):
     (tmp_path / "notes.txt").write_text("my notes\n")
     (tmp_path / "header.jsonl").write_text(HEADER)
     (tmp_path / "a-file").write_text("not a folder")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "garbage.npz").write_bytes(b"garbage")
+    np.savez(tmp_path / "nokeys.npz", a=np.zeros(3))
+    np.savez(tmp_path / "mismatch.npz", x_train=np.zeros((10, 5)), y_train=np.zeros(7))
+    np.savez(tmp_path / "nan.npz", x_train=np.full((10, 4), np.nan), y_train=np.arange(10) % 2)
     return tmp_path
 
 
@@ -125,7 +157,8 @@ def _argv(argv, tmp):
 
 def test_enough_cases():
     assert len(CASES) >= 25
-    assert {argv[0] for argv, _ in CASES.values()} >= {"simulate", "sweep", "plot"}
+    assert {argv[0] for argv, _ in CASES.values()} >= {"simulate", "sweep", "plot", "one-d",
+                                                       "experiments"}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
