@@ -44,6 +44,7 @@ A ratio above 1 means the observed value exceeds the bound.
 from __future__ import annotations
 
 import numpy as np
+
 from larscheck.sims.problems import random_directions, random_quadratics
 from larscheck.sims.rules import make_rule
 from larscheck.sims.simulate import simulate

@@ -31,6 +31,7 @@ from itertools import product
 from pathlib import Path
 
 import numpy as np
+
 from larscheck.sims.problems import SPECTRA
 from larscheck.sims.rules import METHODS
 

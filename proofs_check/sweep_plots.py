@@ -24,6 +24,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+
 from larscheck.sims.output import atomic_write_bytes
 
 from .sweep_store import read_results
@@ -85,9 +86,10 @@ def _bounded(rec) -> float:
 
 def _figure(spec: dict, panels: dict, value, pool, label: str, *, log_colors: bool,
             title: str):
-    from larscheck.theory import bounds
     from matplotlib.colors import LogNorm, Normalize
     from matplotlib.figure import Figure
+
+    from larscheck.theory import bounds
 
     from .sweep_cells import LAMBDA_REFERENCES
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from larscheck.sims import LARS, GradientDescent, SmoothProblem, simulate
 
 B, N, STEPS = 5, 3, 40

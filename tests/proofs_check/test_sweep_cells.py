@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from larscheck.proofs_check.sweep_cells import run_cell
 from larscheck.proofs_check.sweep_grid import spec_from_mapping
 from larscheck.sims import LARS, random_quadratics, simulate

@@ -91,6 +91,8 @@ def test_real_processes_and_a_killed_worker(reference, tmp_path, capsys):
         assert sweep.returncode == 0, stderr
         assert running and done_at_kill < TOTAL, "the worker must die mid-sweep"
         assert workers[0].wait(timeout=10) == -signal.SIGKILL
+        killed = re.search(r"Start worker at:\s+(\S+)", (tmp_path / "worker0.log").read_text())[1]
+        assert f"Remove worker addr: {killed}" in sched_log.read_text()  # it was lost mid-run
         assert f"{TOTAL} cells (0 already done, {TOTAL} computed on Dask cluster" in stdout
         lines = record_lines(out)
         assert len(lines) == len(set(lines)) == TOTAL

@@ -6,6 +6,7 @@ import socket
 import time
 
 import pytest
+
 from larscheck.proofs_check.sweep_exec import DaskCluster, LocalPool, check_address
 
 

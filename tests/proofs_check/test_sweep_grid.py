@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from larscheck.proofs_check.sweep_grid import (
     AXES,
     MAX_CELLS,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from larscheck.proofs_check.sweep_store import ResultStore, encode, read_results
 
 SPEC = {"kappa": [1.0, 10.0], "lam": [0.1], "seeds": 1}
