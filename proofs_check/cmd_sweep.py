@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from larscheck.cli import UsageError, float_list, positive_float, positive_int
+from larscheck.cli import float_list, positive_float, positive_int
 
-from .sweep_exec import CONNECT_TIMEOUT, DaskCluster, LocalPool, available_cores
+from .sweep_exec import CONNECT_TIMEOUT, available_cores
 from .sweep_grid import AXES, SETTINGS, read_grid_file, spec_from_mapping
-from .sweep_store import ResultStore
 
 NAME = "sweep"
 HELP = ("Run a grid of seeded simulate() batches (kappa x lambda x dim x ||x*|| x ...), "
@@ -89,34 +88,13 @@ def build_spec(args):
 
 def run(args) -> int:
     """Run the sweep, append each finished cell, print where the results are."""
-    from tqdm.auto import tqdm
+    from .sweep_run import run_sweep
 
-    from .sweep_cells import run_cell
-
-    spec = build_spec(args)
-    cells = spec.cells()
-    with ResultStore(args.out, spec.to_dict(), resume=args.resume) as store:
-        if store.dropped_torn_line:
-            print(f"larscheck sweep: {args.out}: dropped a torn last line (interrupted write); "
-                  f"its cell is computed again", file=sys.stderr)
-        todo = [(cell, spec.settings) for cell in cells if cell.key not in store.done]
-        resumed = len(cells) - len(todo)
-        if args.scheduler:
-            executor = DaskCluster(args.scheduler, args.connect_timeout)
-        else:
-            executor = LocalPool(args.workers or available_cores(), preload=[run_cell.__module__])
-        try:
-            where = executor.describe()
-            with tqdm(total=len(cells), initial=resumed, unit="cell", desc="sweep",
-                      disable=None, dynamic_ncols=True) as bar:
-                for record in executor.imap_unordered(run_cell, todo):
-                    store.append(record)
-                    bar.update()
-        finally:
-            executor.close()
-        missing = [cell.key for cell in cells if cell.key not in store.done]
-    if missing:  # pragma: no cover - an executor that drops work would be a bug
-        raise UsageError(f"{len(missing)} cells did not finish, e.g. {missing[0]}")
-    print(f"sweep: {len(cells)} cells ({resumed} already done, {len(todo)} computed "
-          f"on {where}) -> {args.out}")
+    summary = run_sweep(build_spec(args), args.out, resume=args.resume, workers=args.workers,
+                        scheduler=args.scheduler, connect_timeout=args.connect_timeout)
+    if summary.dropped_torn_line:
+        print(f"larscheck sweep: {args.out}: dropped a torn last line (interrupted write); "
+              f"its cell was computed again", file=sys.stderr)
+    print(f"sweep: {summary.cells} cells ({summary.resumed} already done, {summary.computed} "
+          f"computed on {summary.where}) -> {args.out}")
     return 0

@@ -9,6 +9,8 @@ import signal
 import pytest
 
 from larscheck.cli import main
+from larscheck.proofs_check.sweep_grid import spec_from_mapping
+from larscheck.proofs_check.sweep_run import run_sweep as run_sweep_api
 from tests.proofs_check.sweep_helpers import cli_subprocess, record_lines, run_sweep, wait_for
 
 #: 36 cells of ~0.1 s each: long enough to be killed mid-run, short enough for CI.
@@ -129,3 +131,14 @@ def test_flags_override_the_grid_file(tmp_path):
     assert json.loads(line)["cell"]["kappa"] == 2.0
     spec = json.loads(results.read_text().splitlines()[0])["spec"]
     assert spec["kappa"] == [2.0] and spec["steps"] == [50]
+
+
+def test_python_api_summary(tmp_path):
+    spec = spec_from_mapping({"kappa": [1, 10], "lam": [0.05, 0.5], "steps": [50], "batch": 3})
+    out = tmp_path / "api.jsonl"
+    first = run_sweep_api(spec, out, workers=1, progress=False)
+    assert (first.cells, first.resumed, first.computed) == (4, 0, 4)
+    assert first.where == "1 local process" and not first.dropped_torn_line
+    again = run_sweep_api(spec, out, resume=True, workers=1, progress=False)
+    assert (again.resumed, again.computed) == (4, 0)
+    assert len(record_lines(out)) == 4
