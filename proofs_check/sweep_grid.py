@@ -49,6 +49,10 @@ DEFAULTS = {
     "eps": [1e-2], "lam_ref": None,
 }
 
+#: Values of a range table are rounded to this many significant digits, so that a
+#: geometric range through 1 holds 1.0 exactly (not one ulp below a threshold).
+RANGE_DIGITS = 12
+
 #: A grid larger than this is refused (a typo such as ``num = 1e6`` in a range).
 MAX_CELLS = 1_000_000
 
@@ -105,7 +109,9 @@ def _expand_range(where: str, table: dict) -> list[float]:
     lo = _real(where, spec[0], lo=0.0, lo_open=kind == "geomspace", what=f"{kind} lo")
     hi = _real(where, spec[1], lo=lo, lo_open=False, what=f"{kind} hi")
     num = _int(where, spec[2], lo=1, what=f"{kind} num")
-    return [float(v) for v in (np.geomspace if kind == "geomspace" else np.linspace)(lo, hi, num)]
+    values = (np.geomspace if kind == "geomspace" else np.linspace)(lo, hi, num)
+    # 12 significant digits: a range through 1 gives 1.0, not 0.9999999999999998
+    return [float(f"{v:.{RANGE_DIGITS}g}") for v in values]
 
 
 def _axis(name: str, value, where: str) -> tuple:

@@ -42,11 +42,17 @@ def test_toml_file_with_ranges_and_flag_override(tmp_path):
     values["dim"] = [2, 3]  # a flag given on the command line replaces the file's value
     sources["dim"] = "--dim"
     spec = spec_from_mapping(values, sources, lam_refs=REFS)
-    np.testing.assert_allclose(spec.axes["kappa"], [1.0, 10.0, 100.0], rtol=1e-15)
+    assert spec.axes["kappa"] == (1.0, 10.0, 100.0)
     assert spec.axes["dim"] == (2, 3)
     assert spec.axes["method"] == ("lars", "percentdelta")
     assert spec.seeds == 3 and spec.settings.batch == 5 and spec.settings.lam_ref == "lemma1"
     assert spec.size == 3 * 2 * 2 * 2 * 3
+
+
+def test_ranges_hit_round_values():
+    spec = spec_from_mapping({"lam": {"geomspace": [0.25, 8, 11]}})
+    assert 1.0 in spec.axes["lam"] and 2.0 in spec.axes["lam"]
+    np.testing.assert_allclose(spec.axes["lam"], np.geomspace(0.25, 8, 11), rtol=1e-11)
 
 
 def test_spec_dict_round_trips():
