@@ -153,15 +153,27 @@ class DaskCluster:
 
     def imap_unordered(self, fn: Callable, items: Iterable) -> Iterator:
         """Yield ``fn(item)`` for every item, in completion order (lost tasks are rerun)."""
-        from distributed import as_completed
+        from concurrent.futures import CancelledError
+
+        from distributed import KilledWorker, as_completed
 
         futures = self.client.map(fn, list(items), pure=False)
         try:
             for future in as_completed(futures, loop=self.client.loop):
-                yield future.result()
+                try:
+                    result = future.result()
+                except KilledWorker:
+                    raise OSError("Dask gave up on a cell: every worker that ran it died "
+                                  "(see distributed.scheduler.allowed-failures); finished "
+                                  "cells are saved, --resume continues") from None
+                except CancelledError:
+                    raise OSError(f"lost the Dask scheduler at {self.address}; finished "
+                                  f"cells are saved, --resume continues") from None
+                yield result
                 future.release()
         finally:
-            self.client.cancel([f for f in futures if not f.done()])
+            if self.client.status == "running":
+                self.client.cancel([f for f in futures if not f.done()])
 
     def close(self) -> None:
         self.client.close()

@@ -6,15 +6,18 @@ Every wait has a timeout and every process started here is stopped in a
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from larscheck.cli import main
+from larscheck.proofs_check.sweep_exec import DaskCluster
 from tests.proofs_check.sweep_helpers import (
     cli_subprocess,
     record_lines,
@@ -100,3 +103,33 @@ def test_real_processes_and_a_killed_worker(reference, tmp_path, capsys):
     finally:
         for proc in reversed(procs):
             _stop(proc)
+
+
+def test_cells_that_kill_every_worker_end_in_one_clear_error():
+    import dask
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            distributed.LocalCluster(n_workers=1, threads_per_worker=1,
+                                     dashboard_address=None) as cluster:
+        executor = DaskCluster(cluster.scheduler_address, timeout=30)
+        try:
+            with pytest.raises(OSError, match="Dask gave up on a cell: every worker"):
+                list(executor.imap_unordered(os._exit, [1, 1]))  # each run kills its worker
+        finally:
+            executor.close()
+
+
+def test_losing_the_scheduler_ends_in_one_clear_error():
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1,
+                                       dashboard_address=None)
+    executor = DaskCluster(cluster.scheduler_address, timeout=30)
+    try:
+        results = executor.imap_unordered(time.sleep, [0.2] * 200)
+        next(results)
+        address = cluster.scheduler_address
+        cluster.close()
+        with pytest.raises(OSError, match=f"lost the Dask scheduler at {address}"):
+            list(results)
+    finally:
+        executor.close()
+        cluster.close()
