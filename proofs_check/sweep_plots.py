@@ -88,6 +88,7 @@ def _figure(spec: dict, panels: dict, value, pool, label: str, *, log_colors: bo
             title: str):
     from matplotlib.colors import LogNorm, Normalize
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FormatStrFormatter
 
     from larscheck.theory import bounds
 
@@ -106,8 +107,11 @@ def _figure(spec: dict, panels: dict, value, pool, label: str, *, log_colors: bo
         norm = LogNorm(vmin=min(lo, 0.5), vmax=max(hi, 2.0))
     else:
         norm = Normalize(vmin=0.0, vmax=1.0)
-    fig = Figure(figsize=(max(7.0, 4.2 * len(methods) + 1.5), 3.4 * len(dims) + 0.8))
-    fig.subplots_adjust(left=0.1, right=0.86, bottom=0.1, top=0.88, wspace=0.35, hspace=0.45)
+    height = 3.4 * len(dims) + 1.0
+    fig = Figure(figsize=(max(7.0, 4.2 * len(methods) + 1.5), height))
+    # margins in inches: 0.85 above (two-line title + panel title), 0.6 below (axis label)
+    fig.subplots_adjust(left=0.1, right=0.8, bottom=0.6 / height, top=1 - 0.85 / height,
+                        wspace=0.35, hspace=0.45)
     axes = fig.subplots(len(dims), len(methods), squeeze=False)
     x_edges, x_log = _edges(np.array(lams))
     y_edges, y_log = _edges(np.array(kappas))
@@ -144,7 +148,10 @@ def _figure(spec: dict, panels: dict, value, pool, label: str, *, log_colors: bo
                       else f"lambda / threshold of {spec['lam_ref']}")
         ax.set_ylabel("kappa = L/mu")
     if mesh is not None:
-        fig.colorbar(mesh, cax=fig.add_axes((0.89, 0.1, 0.02, 0.78)), label=label)
+        bar = fig.colorbar(mesh, cax=fig.add_axes((0.83, 0.6 / height, 0.02, 1 - 1.45 / height)),
+                           label=label)
+        bar.ax.yaxis.set_major_formatter(FormatStrFormatter("%.3g"))
+        bar.ax.yaxis.set_minor_formatter(FormatStrFormatter(""))
     fig.suptitle(title, fontsize=10)
     return fig
 
