@@ -23,7 +23,6 @@ from larscheck.sims.experiments import fig1, logreg, svm
 from larscheck.sims.experiments.data import MissingExtraError, save_npz
 from larscheck.sims.experiments.report import claims_json, claims_markdown, write_result
 from larscheck.sims.output import write_json
-from larscheck.theory.bounds import theorem1_D
 
 NAME = "experiments"
 HELP = "Rerun the paper's Figure 1 and Figure 2 experiments and check their claims."
@@ -82,6 +81,8 @@ def _save_paths(args, names: list[str]) -> dict[str, Path]:
 
 def _predicted_region(mu: float, L: float, lam: float, xstar_norm: float) -> float:
     """Radius around ``x*`` that LARS with fixed ``lam`` never leaves once inside (theory)."""
+    from larscheck.theory.bounds import theorem1_D  # SymPy work: only when Figure 1 runs
+
     return float(theorem1_D(lam, xstar_norm, 0.0, mu, L, variant="tight"))
 
 

@@ -48,7 +48,14 @@ class Blocks:
         return len(self.sizes)
 
     def norms(self, v: np.ndarray, norm: str = "l2") -> np.ndarray:
-        """Per-block norms of ``v`` (shape ``(B, n)``), shape ``(B, n_blocks)``."""
+        """Per-block norms of ``v`` (shape ``(B, n)``), shape ``(B, n_blocks)``.
+
+        The L2 norm is ``sqrt(sum v_i^2)`` without rescaling (NumPy's order, which the
+        fused kernel reproduces bit for bit), so it is exact in float64 only for block
+        norms within about ``[1e-154, 1e154]``: below, the squares underflow to 0 and
+        LARS's ratio ``||x|| / ||g||`` becomes 0 (no step); above, they overflow and the
+        simulator reports divergence.
+        """
         if norm == "l2":
             sq = v * v
             red = sq.sum(axis=1, keepdims=True) if self.single else np.add.reduceat(

@@ -143,11 +143,13 @@ class Quadratic(Problem):
 
     def to_eigen(self, x: np.ndarray) -> np.ndarray:
         """Coordinates ``Q^T x`` in the eigenbasis."""
-        return x if self.basis is None else np.einsum("bji,bj->bi", self.basis, x)
+        if self.basis is None:
+            return x
+        return np.matmul(self.basis.transpose(0, 2, 1), x[:, :, None])[:, :, 0]  # BLAS
 
     def from_eigen(self, y: np.ndarray) -> np.ndarray:
         """Back to the standard basis, ``Q y``."""
-        return y if self.basis is None else np.einsum("bij,bj->bi", self.basis, y)
+        return y if self.basis is None else np.matmul(self.basis, y[:, :, None])[:, :, 0]
 
     def diagonal(self) -> Quadratic:
         """The same problems written in their eigenbases (``basis=None``)."""
@@ -240,11 +242,24 @@ def _spectrum(rng: np.random.Generator, batch: int, dim: int, mu: float, L: floa
     return np.sort(eigs, axis=1)
 
 
+#: Matrices per LAPACK call in :func:`random_orthogonal`; bounds its scratch memory.
+QR_CHUNK = 64
+
+
 def random_orthogonal(rng: np.random.Generator, batch: int, dim: int) -> np.ndarray:
-    """Haar-distributed orthogonal matrices ``(B, n, n)`` (QR of a Gaussian, signs fixed)."""
+    """Haar-distributed orthogonal matrices ``(B, n, n)`` (QR of a Gaussian, signs fixed).
+
+    The QR factorisations run a chunk of matrices at a time and overwrite the
+    Gaussian draws, so the scratch memory is that of one chunk (each matrix is
+    factorised on its own either way: the result does not depend on the chunk).
+    """
     z = rng.standard_normal((batch, dim, dim))
-    q, r = np.linalg.qr(z)
-    return q * np.sign(np.diagonal(r, axis1=1, axis2=2))[:, None, :]
+    for start in range(0, batch, QR_CHUNK):
+        part = z[start:start + QR_CHUNK]
+        q, r = np.linalg.qr(part)
+        q *= np.sign(np.diagonal(r, axis1=1, axis2=2))[:, None, :]
+        part[...] = q
+    return z
 
 
 def random_directions(rng: np.random.Generator, batch: int, dim: int) -> np.ndarray:

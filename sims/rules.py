@@ -19,9 +19,15 @@ TensorFlow code (STATEMENTS §0): per block ``b``,
     r_b = \\eta \\frac{\\|w_b\\|}{\\epsilon + \\|g_b\\| + \\beta \\|w_b\\|},\\qquad
     r_b \\leftarrow \\eta \\text{ if } \\|w_b\\| < \\tau,
 
-    v_b \\leftarrow m v_b + \\lambda_k r_b (g_b + \\beta w_b),\\qquad w_b \\leftarrow w_b - v_b.
+    v_b \\leftarrow m v_b + r_b (g_b + \\beta w_b),\\qquad w_b \\leftarrow w_b - \\lambda_k v_b.
 
-With ``eta = 1``, ``eps = beta = m = 0`` and no switch this is exactly eq. (1).
+This is the authors' order: the scaled gradient ``r_b (g_b + beta w_b)`` is fed
+to a momentum optimizer (TF 1 ``MomentumOptimizer``) whose learning rate is the
+global rate ``lambda_k``, so ``lambda_k`` multiplies the *accumulated* velocity
+(Nesterov: ``w_b -= lambda_k (m v_b + r_b (g_b + beta w_b))``). For a constant
+rate this equals putting ``lambda_k`` inside the velocity; for a decaying rate
+it does not. With ``eta = 1``, ``eps = beta = m = 0`` and no switch this is
+exactly eq. (1).
 Where the denominator is 0 the direction ``g + beta w`` is 0 as well, and the
 step is 0 (no NaN).
 """
@@ -73,18 +79,19 @@ class UpdateRule:
         raise NotImplementedError
 
 
-def _momentum_step(x, direction, momentum, nesterov, state) -> None:
-    """Heavy-ball (or Nesterov) update ``v = m v + d; x -= v`` (``x -= m v + d``), in place."""
+def _momentum_step(x, direction, rate, momentum, nesterov, state) -> None:
+    """``v = m v + d; x -= rate v`` (Nesterov: ``x -= rate (m v + d)``), in place.
+
+    ``rate`` is a scalar or a ``(B, 1)`` column; with ``momentum = 0`` this is
+    ``x -= rate d``.
+    """
     if momentum == 0.0:
-        x -= direction
+        x -= rate * direction
         return
     v = state["velocity"]
     v *= momentum
     v += direction
-    if nesterov:
-        x -= momentum * v + direction
-    else:
-        x -= v
+    x -= rate * (momentum * v + direction) if nesterov else rate * v
 
 
 @dataclass(frozen=True)
@@ -169,8 +176,8 @@ class LARS(UpdateRule):
     def apply(self, x, g, lam, state, blocks) -> None:
         ratio = blocks.expand(self.trust_ratio(x, g, blocks))
         direction = g + self.weight_decay * x if self.weight_decay else g
-        scale = _rate_column(lam) * ratio
-        _momentum_step(x, scale * direction, self.momentum, self.nesterov, state)
+        _momentum_step(x, ratio * direction, _rate_column(lam), self.momentum, self.nesterov,
+                       state)
 
 
 def PercentDelta(**kwargs) -> LARS:
@@ -205,7 +212,7 @@ class Momentum(UpdateRule):
         return {"velocity": np.zeros_like(x)}
 
     def apply(self, x, g, lam, state, blocks) -> None:
-        _momentum_step(x, _rate_column(lam) * g, self.momentum, self.nesterov, state)
+        _momentum_step(x, _rate_column(lam) * g, 1.0, self.momentum, self.nesterov, state)
 
 
 @dataclass(frozen=True)

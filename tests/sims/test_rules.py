@@ -73,11 +73,11 @@ def test_adam_first_step_is_lambda_times_sign():
     assert_allclose(x, [[0.99, -0.99]], rtol=1e-9)
 
 
-def authors_loop(w, grads, lr, eta, eps, beta, tau, m, nesterov, adapt):
+def authors_loop(w, grads, rates, eta, eps, beta, tau, m, nesterov, adapt):
     """The authors' per-variable algorithm (STATEMENTS §0), one variable at a time, in floats."""
     w = [list(map(float, block)) for block in w]
     v = [[0.0] * len(block) for block in w]
-    for g in grads:
+    for g, lr_k in zip(grads, rates, strict=True):
         for b, (wb, gb) in enumerate(zip(w, g, strict=True)):
             wn = math.sqrt(sum(t * t for t in wb))
             gn = math.sqrt(sum(t * t for t in gb))
@@ -88,9 +88,10 @@ def authors_loop(w, grads, lr, eta, eps, beta, tau, m, nesterov, adapt):
             if not adapt[b]:
                 local = 1.0
             for i in range(len(wb)):
-                d = lr * local * (gb[i] + beta * wb[i])
+                # the scaled gradient goes to a momentum optimizer whose rate is lr
+                d = local * (gb[i] + beta * wb[i])
                 v[b][i] = m * v[b][i] + d
-                wb[i] -= m * v[b][i] + d if nesterov else v[b][i]
+                wb[i] -= lr_k * (m * v[b][i] + d if nesterov else v[b][i])
     return [t for block in w for t in block]
 
 
@@ -115,10 +116,11 @@ def test_lars_matches_authors_algorithm(eps, tau, beta, m, nesterov, adapt):
     x = w0[None, :].copy()
     blocks = Blocks(5, sizes)
     state = rule.init(x, blocks)
-    for g in grads:
-        rule.apply(x, g[None, :], 0.05, state, blocks)
-    expected = authors_loop([w0[:3], w0[3:]], [[g[:3], g[3:]] for g in grads], 0.05, 0.8, eps,
-                            beta, tau, m, nesterov, adapt)
+    rates = 0.05 * (1 - np.arange(6) / 6) ** 2  # the authors' decaying global rate
+    for g, rate in zip(grads, rates, strict=True):
+        rule.apply(x, g[None, :], rate, state, blocks)
+    expected = authors_loop([w0[:3], w0[3:]], [[g[:3], g[3:]] for g in grads], rates, 0.8,
+                            eps, beta, tau, m, nesterov, adapt)
     assert_allclose(x[0], expected, rtol=1e-13, atol=1e-15)
 
 

@@ -135,6 +135,9 @@ def test_large_lambda_is_flagged_divergent_without_warnings():
     assert t.diverged.tolist() == [True, False]
     assert t.diverged_at[0] > 0 and t.diverged_at[1] == -1
     assert np.isnan(t.final_x[0]).all() and np.isfinite(t.final_x[1]).all()
+    path = simulate(p, LARS(), [[5.0], [5.0]], 500, np.array([2.5, 0.5]), record_path=True).path
+    assert np.isfinite(path[: t.diverged_at[0], 0]).all()
+    assert np.isnan(path[t.diverged_at[0]:, 0]).all() and np.isfinite(path[:, 1]).all()
 
 
 def test_divergence_does_not_affect_other_problems():

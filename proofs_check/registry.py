@@ -1,0 +1,161 @@
+"""The statement registry: one entry per statement of STATEMENTS.md.
+
+A :class:`Statement` is data: its id, the section of STATEMENTS.md, whether the
+paper proves it (``kind="paper"``) or larscheck asks it (``kind="beyond"``),
+the confidence of the reconstruction, its hypotheses in words, the formulas
+it checks (:class:`~larscheck.theory.formulas.Formula` objects from
+:mod:`larscheck.theory`, whose LaTeX the report prints), how it is checked,
+and ``check(ctx) -> Verdict``. The CLI, the report, the plots and the tests
+iterate over :data:`ORDER`; adding a statement is one :func:`register` call in a
+check module plus its id in :data:`ORDER`.
+
+Searches plug in through :func:`plug_search`: a check that supports a search
+(``conjecture1``) calls :func:`plugged_search` and uses what it returns.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .suite import Context
+from .verdict import Verdict
+
+#: Every statement id, in the order of the report.
+ORDER: tuple[str, ...] = (
+    "one_d.update", "one_d.sign", "one_d.interval", "one_d.steps", "one_d.no_skip",
+    "one_d.exact_hit", "one_d.rate", "one_d.origin", "one_d.any_convex", "one_d.large_lambda",
+    "lemma1", "conjecture1", "theorem1", "theorem2", "corollary2_1", "theorem3",
+    "cos_bound.tight", "lemma1.explicit_radius", "theorem2.contraction", "stability_map",
+    "percentdelta",
+)
+
+#: Modules whose import registers the checks.
+CHECK_MODULES = (
+    "larscheck.proofs_check.checks_one_d",
+    "larscheck.proofs_check.checks_lemma1",
+    "larscheck.proofs_check.checks_rates",
+    "larscheck.proofs_check.checks_beyond",
+    "larscheck.proofs_check.checks_conjecture",
+)
+
+KINDS = ("paper", "beyond")
+CONFIDENCES = ("high", "medium", "low")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One checkable statement.
+
+    Attributes
+    ----------
+    id : str
+        E.g. ``"lemma1"``.
+    section : str
+        Item of STATEMENTS.md, e.g. ``"2.1"``.
+    title : str
+        A few words.
+    kind : {"paper", "beyond"}
+        Stated by the paper, or a question larscheck adds (STATEMENTS §3).
+    confidence : {"high", "medium", "low"}
+        Of the reconstruction (STATEMENTS.md).
+    proved : bool
+        The paper proves it: a violation within its hypotheses makes
+        ``larscheck verify`` exit 1.
+    hypotheses : str
+        The conditions under which it is claimed (cases outside are "beyond").
+    claim : str
+        What is claimed, in words.
+    how : str
+        How larscheck checks it.
+    formulas : tuple of (str, Formula)
+        Labelled formulas from :mod:`larscheck.theory` (their LaTeX is reported).
+    check : callable
+        ``check(ctx: Context) -> Verdict``.
+    """
+
+    id: str
+    section: str
+    title: str
+    kind: str
+    confidence: str
+    proved: bool
+    hypotheses: str
+    claim: str
+    how: str
+    formulas: tuple
+    check: Callable[[Context], Verdict]
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
+        if self.confidence not in CONFIDENCES:
+            raise ValueError(f"confidence must be one of {CONFIDENCES}, got {self.confidence!r}")
+        if self.id not in ORDER:
+            raise ValueError(f"unknown statement id {self.id!r}; add it to registry.ORDER")
+
+    def latex(self) -> list[tuple[str, str]]:
+        """``[(label, LaTeX)]`` of the formulas."""
+        return [(label, f.latex) for label, f in self.formulas]
+
+
+_REGISTRY: dict[str, Statement] = {}
+_SEARCHES: dict[str, Callable] = {}
+
+
+def register(**fields) -> Callable[[Callable[[Context], Verdict]], Callable[[Context], Verdict]]:
+    """Decorator: register the decorated ``check(ctx)`` as a :class:`Statement` with ``fields``."""
+    def wrap(check):
+        entry = Statement(check=check, **fields)
+        if entry.id in _REGISTRY:
+            raise ValueError(f"statement {entry.id!r} registered twice")
+        _REGISTRY[entry.id] = entry
+        return check
+    return wrap
+
+
+def statements(ids: Iterable[str] | None = None) -> list[Statement]:
+    """The registered statements (all, or ``ids``), in :data:`ORDER`.
+
+    Raises
+    ------
+    ValueError
+        For an unknown id (the message lists the known ones).
+    """
+    for module in CHECK_MODULES:
+        importlib.import_module(module)
+    missing = [i for i in ORDER if i not in _REGISTRY]
+    if missing:
+        raise RuntimeError(f"statements without a check: {missing}")
+    if ids is None:
+        return [_REGISTRY[i] for i in ORDER]
+    wanted = list(dict.fromkeys(ids))
+    unknown = [i for i in wanted if i not in _REGISTRY]
+    if unknown:
+        raise ValueError(f"unknown statement id(s) {unknown}; known: {', '.join(ORDER)}")
+    return [_REGISTRY[i] for i in ORDER if i in wanted]
+
+
+def plug_search(statement_id: str, search: Callable | None) -> None:
+    """Plug an adversarial search into a statement's check (``None`` unplugs it).
+
+    ``search(ctx)`` receives the run :class:`~larscheck.proofs_check.suite.Context`
+    (seeded streams via ``ctx.rng(key)``, ``ctx.quick`` for the budget) and
+    returns ``None`` (nothing found) or a witness dict as documented by the
+    statement's check (for ``conjecture1``: ``{"function": ..., "points": ...,
+    "cos_alpha": ..., "verified": {...}}``).
+    """
+    if statement_id not in ORDER:
+        raise ValueError(f"unknown statement id {statement_id!r}; known: {', '.join(ORDER)}")
+    if search is None:
+        _SEARCHES.pop(statement_id, None)
+    elif not callable(search):
+        raise TypeError("search must be callable (ctx) -> witness dict or None")
+    else:
+        _SEARCHES[statement_id] = search
+
+
+def plugged_search(statement_id: str) -> Callable | None:
+    """The search plugged into ``statement_id``, if any."""
+    return _SEARCHES.get(statement_id)

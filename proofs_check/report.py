@@ -1,0 +1,183 @@
+"""Run the registry and report: the table, ``report.json`` and ``report.md``.
+
+:func:`verify` runs the checks of the chosen statements on one
+:class:`~larscheck.proofs_check.suite.Context` (so checks that share a run share
+it) and returns a :class:`Report`. The JSON holds no timings, so the same seed
+gives the same file bit for bit; the table and the Markdown show the time of
+each check.
+
+JSON schema::
+
+    {"version": str, "seed": int, "quick": bool, "simulated_problems": int,
+     "statements": [{"id", "section", "title", "kind", "confidence", "proved",
+                     "hypotheses", "claim", "how", "latex": [[label, tex], ...],
+                     "verdict", "cases", "beyond", "worst_ratio", "finding",
+                     "witness", "rate", "details"}]}
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import larscheck
+from larscheck.sims.output import atomic_write_text, to_jsonable, write_json
+
+from .registry import Statement, statements
+from .suite import Context
+from .verdict import Verdict
+
+
+@dataclass
+class Result:
+    """One statement with its verdict and the seconds its check took."""
+
+    statement: Statement
+    verdict: Verdict
+    seconds: float
+
+    @property
+    def alarm(self) -> bool:
+        """A statement the paper proves is violated within its hypotheses."""
+        return self.statement.proved and self.verdict.verdict == "violated"
+
+    def to_dict(self) -> dict:
+        """The JSON record (no timing)."""
+        s, v = self.statement, self.verdict
+        return {
+            "id": s.id, "section": s.section, "title": s.title, "kind": s.kind,
+            "confidence": s.confidence, "proved": s.proved, "hypotheses": s.hypotheses,
+            "claim": s.claim, "how": s.how, "latex": [list(p) for p in s.latex()],
+            "verdict": v.verdict, "cases": v.cases, "beyond": v.beyond,
+            "worst_ratio": v.worst_ratio, "finding": v.finding, "witness": v.witness,
+            "rate": None if v.rate is None else v.rate.to_dict(), "details": v.details,
+        }
+
+
+@dataclass
+class Report:
+    """Results of one ``verify`` run."""
+
+    seed: int
+    quick: bool
+    results: list[Result] = field(default_factory=list)
+    simulated: int = 0
+
+    @property
+    def alarms(self) -> list[Result]:
+        """Statements the paper proves that are violated within their hypotheses."""
+        return [r for r in self.results if r.alarm]
+
+    def to_dict(self) -> dict:
+        """The JSON document (see the module docstring)."""
+        return {"version": larscheck.__version__, "seed": self.seed, "quick": self.quick,
+                "simulated_problems": self.simulated,
+                "statements": [r.to_dict() for r in self.results]}
+
+    def write_json(self, path) -> None:
+        """Write :meth:`to_dict` atomically (``'-'``: stdout)."""
+        write_json(path, self.to_dict())
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """Table rows: id, section, confidence, verdict, cases, worst ratio, finding."""
+        out = [("id", "section", "confidence", "verdict", "cases", "worst ratio", "finding")]
+        for r in self.results:
+            v = r.verdict
+            ratio = "-" if v.worst_ratio is None else f"{v.worst_ratio:.3g}"
+            out.append((r.statement.id, r.statement.section, r.statement.confidence,
+                        v.verdict.upper() if r.alarm else v.verdict, str(v.cases), ratio,
+                        v.finding))
+        return out
+
+    def table(self) -> str:
+        """Plain-text table (findings in the last column, unwrapped) and the timings."""
+        rows = self.rows()
+        widths = [max(len(r[i]) for r in rows) for i in range(6)]
+        lines = ["  ".join([*(c.ljust(w) for c, w in zip(r[:6], widths, strict=True)), r[6]])
+                 for r in rows]
+        total = sum(r.seconds for r in self.results)
+        lines.append(f"{len(self.results)} statements, "
+                     f"{sum(r.verdict.cases for r in self.results)} cases, "
+                     f"{self.simulated} simulated problems, {total:.1f} s "
+                     f"(seed {self.seed}{', quick' if self.quick else ''})")
+        return "\n".join(lines)
+
+    def markdown(self, figures: dict[str, list[str]] | None = None) -> str:
+        """``report.md``: the table, each statement's LaTeX, finding, witness and figures."""
+        figures = figures or {}
+        out = [f"# larscheck verify (seed {self.seed}{', quick' if self.quick else ''})", "",
+               "Statements are the *reconstructions* of STATEMENTS.md; each carries the "
+               "confidence of its reconstruction. A ratio is observed/bound (1 = tight, "
+               "> 1 violated); only cases within a statement's hypotheses decide its verdict.",
+               ""]
+        rows = self.rows()
+        out.append("| " + " | ".join(rows[0]) + " |")
+        out.append("|" + "---|" * len(rows[0]))
+        out.extend("| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows[1:])
+        if self.alarms:
+            out += ["", "**VIOLATED within their hypotheses (statements the paper proves): "
+                    + ", ".join(r.statement.id for r in self.alarms) + "**"]
+        for r in self.results:
+            s, v = r.statement, r.verdict
+            out += ["", f"## `{s.id}` — {s.title} (STATEMENTS {s.section})", "",
+                    f"- kind: {s.kind}{' (proved in the paper)' if s.proved else ''}; "
+                    f"reconstruction confidence: {s.confidence}",
+                    f"- hypotheses: {s.hypotheses}", f"- claim: {s.claim}",
+                    f"- how checked: {s.how}"]
+            out += [f"- {label}: $${tex}$$" for label, tex in s.latex()]
+            out += [f"- **verdict: {v.verdict}** — {v.cases} cases within the hypotheses, "
+                    f"{v.beyond} beyond; worst ratio "
+                    f"{'-' if v.worst_ratio is None else f'{v.worst_ratio:.6g}'}; "
+                    f"{r.seconds:.2f} s", f"- finding: {v.finding}"]
+            if v.rate is not None:
+                out.append(f"- fitted rate: {v.rate.describe()}")
+            if v.witness is not None:
+                out.append(f"- witness: `{_short(v.witness)}`")
+            for path in figures.get(s.id, []):
+                out += ["", f"![{s.id}]({path})"]
+        return "\n".join(out) + "\n"
+
+    def write_markdown(self, path, figures=None) -> None:
+        """Write :meth:`markdown` atomically."""
+        atomic_write_text(path, self.markdown(figures))
+
+
+def _short(witness: dict, limit: int = 600) -> str:
+    """The witness as compact JSON-ish text, cut at ``limit`` characters."""
+    import json
+
+    text = json.dumps(to_jsonable(witness), separators=(",", ":"))
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def verify(ids: Iterable[str] | None = None, *, seed: int = 0, quick: bool = False,
+           progress: bool | None = None) -> Report:
+    """Check the statements ``ids`` (default: all) and return the :class:`Report`.
+
+    Parameters
+    ----------
+    ids : iterable of str, optional
+        Statement ids (:data:`~larscheck.proofs_check.registry.ORDER`).
+    seed : int
+        Seed of every random stream.
+    quick : bool
+        Smaller suites (seconds instead of a minute).
+    progress : bool or None
+        Progress bar over statements; ``None``: only on a terminal.
+    """
+    from tqdm.auto import tqdm
+
+    chosen = statements(ids)
+    ctx = Context(seed=int(seed), quick=bool(quick))
+    report = Report(seed=int(seed), quick=bool(quick))
+    bar = tqdm(chosen, disable=None if progress is None else not progress, desc="verify",
+               leave=False)
+    for entry in bar:
+        bar.set_postfix_str(entry.id)
+        start = time.perf_counter()
+        verdict = entry.check(ctx)
+        report.results.append(Result(entry, verdict, time.perf_counter() - start))
+    report.simulated = ctx.simulated
+    return report
+

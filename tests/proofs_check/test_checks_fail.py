@@ -1,0 +1,95 @@
+"""Every check can fail: fed a deliberately wrong bound it reports ``violated`` with a witness.
+
+Each test runs the quick-sized check twice on the same (cached) runs: with the
+theory's bound it holds, with a wrong one it is violated, and the witness names
+a case that reproduces it.
+"""
+
+import numpy as np
+import pytest
+
+from larscheck.proofs_check import (
+    checks_beyond,
+    checks_lemma1,
+    checks_one_d,
+    checks_rates,
+)
+from larscheck.theory import bounds, one_d, recursion
+
+
+def _assert_violated(verdict):
+    assert verdict.verdict == "violated", verdict.finding
+    assert verdict.witness is not None and "parameters" in verdict.witness
+    if verdict.worst_ratio is not None:
+        assert verdict.worst_ratio > 1
+
+
+def _halved(fn, **fixed):
+    return lambda *args: 0.5 * fn(*args, **fixed)
+
+
+CASES = {
+    "lemma1 radius halved": (checks_lemma1.check_lemma1,
+                             dict(radius=_halved(bounds.lemma1_radius, variant="paper"))),
+    "explicit radius halved": (checks_lemma1.check_explicit_radius,
+                               dict(radius=_halved(bounds.lemma1_radius, variant="tight"))),
+    "cos bound doubled": (checks_lemma1.check_cos_bound,
+                          dict(cos_bound=lambda mu, L: 2 * bounds.cos_lower_bound(mu, L))),
+    "theorem1 D halved": (checks_rates.check_theorem1,
+                          dict(D=_halved(bounds.theorem1_D, variant="paper"))),
+    "theorem2 bound / 1e6": (checks_rates.check_theorem2,
+                             dict(bound=lambda *a: 1e-6 * bounds.theorem2_bound(*a,
+                                                                               variant="paper"))),
+    "corollary bound / 1e6": (checks_rates.check_corollary, dict(
+        bound=lambda *a, **k: tuple(1e-6 * v for v in bounds.corollary21(*a, **k,
+                                                                          variant="paper")))),
+    "theorem3 bound / 1e6": (checks_rates.check_theorem3, dict(scale=1e-6)),
+    "recursion / 1e6": (checks_beyond.check_contraction,
+                        dict(bound=lambda *a: 1e-6 * recursion.recursion_bound(*a))),
+    "stability threshold x 100": (checks_beyond.check_stability, dict(
+        threshold=lambda mu, L: 100 * bounds.lemma1_threshold(mu, L, "tight"))),
+    "percentdelta bounds halved": (checks_beyond.check_percentdelta, dict(scale=0.5)),
+    "1-D update without the sign": (checks_one_d.check_update, dict(
+        law=lambda x, xs, lam: one_d.ITERATE_DOWN(1.0, x, lam))),
+    "1-D interval shrunk": (checks_one_d.check_interval, dict(
+        interval=lambda xs, lam: tuple(np.asarray(v) for v in (
+            (xs - 0.5 * lam * np.abs(xs)), (xs + 0.5 * lam * np.abs(xs)))))),
+    "1-D steps off by one": (checks_one_d.check_steps, dict(
+        law=lambda x0, xs, lam: np.where(x0 > one_d.INTERVAL_HI(xs, lam),
+                                         one_d.STEPS_FROM_ABOVE(x0, xs, lam),
+                                         one_d.STEPS_FROM_BELOW(x0, xs, lam)) + 1)),
+    "1-D origin law with a wrong rate": (checks_one_d.check_origin, dict(
+        law=lambda k, x0, lam: one_d.ITERATE_DOWN(k, x0, 1.01 * lam))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_check_holds_with_theory_and_fails_with_a_wrong_bound(name, quick_ctx):
+    check, wrong = CASES[name]
+    right = check(quick_ctx)
+    assert right.verdict == "holds", right.finding
+    assert right.cases > 0
+    _assert_violated(check(quick_ctx, **wrong))
+
+
+def test_conjecture_check_uses_a_plugged_search(quick_ctx, monkeypatch):
+    from larscheck.proofs_check import checks_conjecture, registry
+
+    monkeypatch.setattr(checks_conjecture, "RADII", np.geomspace(10, 1e3, 4))
+    member = checks_conjecture.random_members(quick_ctx.rng("t"), 2, 1)
+    found = {"function": member.to_dict(0), "points": [[10.0, 0.0], [100.0, 0.0]],
+             "cos_alpha": [0.5, 0.1], "verified": {"refutes": True, "trend": {"slope": -0.7}}}
+    calls = []
+
+    def fake_search(ctx):
+        calls.append(ctx.seed)
+        return found
+
+    registry.plug_search("conjecture1", fake_search)
+    try:
+        verdict = checks_conjecture.check_conjecture(quick_ctx, members=[member])
+    finally:
+        registry.plug_search("conjecture1", None)
+    assert calls == [quick_ctx.seed] and registry.plugged_search("conjecture1") is None
+    assert verdict.verdict == "refuted" and verdict.witness["source"] == "search"
+    assert "lars" in verdict.witness and "REFUTED" in verdict.finding

@@ -1,0 +1,167 @@
+"""The fused kernel (sims.kernels) against the NumPy path of the simulator.
+
+Every run below is done twice, once on each path (the size threshold is moved
+so that each path is forced), and all of the Trajectory must agree.
+"""
+
+import importlib
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+from larscheck.sims import (
+    LARS,
+    Constant,
+    FromCallable,
+    GradientDescent,
+    InverseDecay,
+    PercentDelta,
+    PolynomialDecay,
+    Quadratic,
+    random_quadratics,
+    simulate,
+)
+from larscheck.sims.blocks import Blocks
+from larscheck.sims.problems import random_directions
+
+sim = importlib.import_module("larscheck.sims.simulate")
+
+#: Agreement required of the two paths. The kernel repeats NumPy's operations in NumPy's
+#: summation orders, so on x86-64 builds the results are identical; elsewhere NumPy's
+#: einsum (used for f only, not for the iterates) may sum in another order, which moves
+#: f - f* by a few ulps (relative 1e-15), far below this.
+KERNEL_RTOL = 1e-12
+
+FLOAT_FIELDS = ("gap_at", "dist_at", "norm_at", "min_gap", "max_dist", "min_norm",
+                "tail_radius", "final_x")
+INT_FIELDS = ("checkpoints", "first_inside", "first_below", "diverged", "diverged_at")
+
+
+def both_paths(monkeypatch, *args, **kwargs):
+    """``simulate(*args, **kwargs)`` on the NumPy path, then on the fused kernel."""
+    monkeypatch.setattr(sim, "FUSED_MIN_UPDATES", np.iinfo(np.int64).max)
+    reference = simulate(*args, **kwargs)
+    monkeypatch.setattr(sim, "FUSED_MIN_UPDATES", 0)
+    fused = simulate(*args, **kwargs)
+    return reference, fused
+
+
+def assert_same(a, b):
+    for name in FLOAT_FIELDS:
+        assert_allclose(getattr(b, name), getattr(a, name), rtol=KERNEL_RTOL, atol=0,
+                        equal_nan=True, err_msg=name)
+    for name in INT_FIELDS:
+        assert_array_equal(getattr(b, name), getattr(a, name), err_msg=name)
+    assert b.errors == a.errors
+    assert list(b.errors) == list(a.errors)
+
+
+def spread_batch(seed, B, n, rotate=True):
+    """Quadratics with varied constants, far starts, and rates from tiny to divergent."""
+    rng = np.random.default_rng(seed)
+    p = random_quadratics(rng, B, n, mu=0.5, L=40.0, xstar_norm=(0.1, 20.0), rotate=rotate)
+    x0 = p.xstar + np.exp(rng.uniform(0.0, 4.0, (B, 1))) * random_directions(rng, B, n)
+    lam = np.exp(rng.uniform(np.log(1e-3), np.log(4.0), B))
+    return p, x0, lam
+
+
+@pytest.mark.parametrize("n", [2, 3, 8, 13, 50, 128])
+def test_lars_per_problem_rates_with_divergence(monkeypatch, n):
+    # B = 45 is not a multiple of the pack size; lambda up to 4 makes some runs diverge.
+    # (The largest size is drawn diagonal: its 45 QR factorisations would cost more than
+    # the test; rotated draws of the others cover the change of basis.)
+    p, x0, lam = spread_batch(n, 45, n, rotate=n < 100)
+    a, b = both_paths(monkeypatch, p, LARS(), x0, 300, lam, ball_radius=0.5,
+                      gap_thresholds=[1e-6, 1e-2, 1.0], checkpoints=30)
+    assert a.diverged.any() and not a.diverged.all()
+    assert (a.first_inside >= 0).any() and (a.first_below >= 0).any()
+    assert_same(a, b)
+
+
+SCHEDULES = {
+    "constant": lambda lam, T: Constant(0.3),
+    "constant-per-problem": lambda lam, T: Constant(lam),
+    "poly": lambda lam, T: PolynomialDecay(0.8, T),
+    "poly-per-problem": lambda lam, T: PolynomialDecay(lam, T, power=1.5),
+    "inverse": lambda lam, T: InverseDecay(2.0, 0.75),
+    "callable": lambda lam, T: FromCallable(lambda k: 0.5 / (1.0 + 0.1 * k)),
+    "callable-per-problem": lambda lam, T: FromCallable(lambda k: lam * (1.0 + np.cos(k))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULES))
+def test_every_schedule(monkeypatch, name):
+    p, x0, lam = spread_batch(1, 37, 20)
+    steps = 200
+    a, b = both_paths(monkeypatch, p, LARS(), x0, steps, SCHEDULES[name](lam, steps),
+                      ball_radius=np.linspace(0.1, 3.0, 37), gap_thresholds=[1e-3])
+    assert_same(a, b)
+
+
+RULES = {
+    "percentdelta": PercentDelta(),
+    "eps-trust": LARS(eps=0.05, trust_coefficient=0.7),
+    "switch": LARS(switch_threshold=2.0),
+    "weight-decay": LARS(weight_decay=0.02),
+    "momentum": LARS(momentum=0.9),
+    "nesterov-all": LARS(momentum=0.8, nesterov=True, weight_decay=0.01, eps=0.01,
+                         switch_threshold=0.5, norm="l1"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_every_rule_option(monkeypatch, name):
+    # Diagonal problems, so that the L1 rules (not rotation invariant) take the kernel too.
+    p, x0, lam = spread_batch(2, 33, 11, rotate=False)
+    assert sim._fused_applies(p, RULES[name], Blocks(11), 10**9, False)
+    a, b = both_paths(monkeypatch, p, RULES[name], x0, 250, lam / 4, gap_thresholds=[0.1])
+    assert_same(a, b)
+
+
+def test_nonzero_fstar_and_unknown_steps_beyond_checkpoints(monkeypatch):
+    p, x0, lam = spread_batch(3, 20, 9)
+    q = Quadratic(p.eigs, p.xstar, p.basis, fstar=np.linspace(-5.0, 5.0, 20))
+    a, b = both_paths(monkeypatch, q, LARS(), x0, 1000, lam / 10, checkpoints=7,
+                      gap_thresholds=[1e-4, 1e-1])
+    assert_same(a, b)
+
+
+def test_long_run_in_several_chunks(monkeypatch):
+    # A per-problem schedule makes the chunks short (the rates buffer is bounded).
+    monkeypatch.setattr(sim, "_RATES_BUFFER", 64 * 5)
+    p, x0, lam = spread_batch(4, 64, 6)
+    a, b = both_paths(monkeypatch, p, LARS(momentum=0.5), x0, 400, PolynomialDecay(lam, 400))
+    assert_same(a, b)
+
+
+def test_non_finite_gradient_is_a_failure_with_the_same_message(monkeypatch):
+    # e * (x - x*) overflows for the first problem at a finite iterate; for the second the
+    # sum of g^2 overflows while g stays finite, which is not a failure.
+    eigs = np.array([[1.0, 1e308], [1.0, 1e190], [1.0, 2.0]])
+    p = Quadratic(eigs, np.zeros((3, 2)))
+    x0 = np.array([[1.0, 10.0], [1.0, 1e10], [3.0, 4.0]])
+    a, b = both_paths(monkeypatch, p, LARS(), x0, 20, 0.1)
+    assert list(a.errors) == [0] and "step 0" in a.errors[0]
+    assert not a.diverged[1]
+    assert_same(a, b)
+
+
+def test_bad_schedule_shape_is_an_error(monkeypatch):
+    p, x0, _ = spread_batch(5, 6, 4)
+    monkeypatch.setattr(sim, "FUSED_MIN_UPDATES", 0)
+    with pytest.raises(ValueError, match="schedule"):
+        simulate(p, LARS(), x0, 10, FromCallable(lambda k: np.ones(4)))
+
+
+@pytest.mark.parametrize("case", ["blocks", "rule", "path", "dim", "rotated-l1", "short"])
+def test_other_cases_take_the_numpy_path(case):
+    rng = np.random.default_rng(0)
+    p = random_quadratics(rng, 4, sim.FUSED_MAX_DIM + 1 if case == "dim" else 6)
+    work = p if case == "rotated-l1" else p.diagonal()
+    rule = {"rule": GradientDescent(), "rotated-l1": PercentDelta()}.get(case, LARS())
+    part = Blocks(work.dim, (2, 4) if case == "blocks" else None)
+    steps = 10 if case == "short" else 10**9
+    assert not sim._fused_applies(work, rule, part, steps, case == "path")
+    assert sim._fused_applies(work, LARS(), Blocks(work.dim), 10**9, False) == (
+        case not in ("dim", "rotated-l1"))
