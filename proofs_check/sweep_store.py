@@ -1,7 +1,9 @@
 """The results file of a sweep: JSON Lines, appended as cells finish, resumable.
 
 Layout: the first line is a header ``{"kind": "larscheck.sweep", "format": 1,
-"spec": {...}}`` holding the whole grid; every further line is one finished
+"larscheck": VERSION, "spec": {...}}`` holding the whole grid and the version
+that computed the cells (a resume with another version is refused, so one
+file never mixes results of different code); every further line is one finished
 cell, ``{"key": ..., "cell": {...}, "stats": {...}}``. Keys are sorted and no
 timing is stored, so the same cell always gives the same bytes.
 
@@ -21,6 +23,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import larscheck
+
 HEADER_KIND = "larscheck.sweep"
 FORMAT = 1
 
@@ -33,6 +37,8 @@ class SweepFile:
     ----------
     spec : dict or None
         The grid from the header; ``None`` for an empty file.
+    version : str or None
+        The larscheck version that wrote the file.
     records : dict[str, dict]
         Finished cells by key, in file order.
     good_bytes : int
@@ -42,6 +48,7 @@ class SweepFile:
     """
 
     spec: dict | None = None
+    version: str | None = None
     records: dict[str, dict] = field(default_factory=dict)
     good_bytes: int = 0
     torn: bool = False
@@ -72,7 +79,7 @@ def parse(path: str | os.PathLike, data: bytes) -> SweepFile:
             if obj.get("format") != FORMAT:
                 raise ValueError(f"{path}: results format {obj.get('format')!r} is not "
                                  f"supported (expected {FORMAT})")
-            out.spec = obj["spec"]
+            out.spec, out.version = obj["spec"], obj.get("larscheck")
             continue
         key = obj.get("key")
         if not isinstance(key, str) or not isinstance(obj.get("stats"), dict):
@@ -164,7 +171,8 @@ class ResultStore:
         data = self.path.read_bytes()
         content = parse(self.path, data)
         if content.spec is None:  # empty, or a header torn by a crash
-            header = encode({"kind": HEADER_KIND, "format": FORMAT, "spec": self.spec})
+            header = encode({"kind": HEADER_KIND, "format": FORMAT,
+                             "larscheck": larscheck.__version__, "spec": self.spec})
             if not header.startswith(data):
                 raise ValueError(f"{self.path} is not a larscheck sweep results file of this "
                                  f"grid (it has no complete line); not overwriting it")
@@ -174,6 +182,10 @@ class ResultStore:
         if not self.resume:
             raise FileExistsError(f"results file {str(self.path)!r} already exists; pass "
                                   f"--resume to continue it or choose another path")
+        if content.version != larscheck.__version__:
+            raise ValueError(f"results file {str(self.path)!r} was computed by larscheck "
+                             f"{content.version}, this is {larscheck.__version__}; start a "
+                             f"new file so that results of different versions do not mix")
         if content.spec != self.spec:
             raise ValueError(f"results file {str(self.path)!r} belongs to a different sweep "
                              f"({_spec_difference(content.spec, self.spec)})")

@@ -16,9 +16,11 @@ import sys
 import numpy as np
 import pytest
 
+import larscheck
 from larscheck.cli import COMMANDS, main
 
-HEADER = ('{"format":1,"kind":"larscheck.sweep","spec":{"batch":2,"dim":[2],"eps":[0.01],'
+HEADER = ('{"format":1,"kind":"larscheck.sweep","larscheck":"' + larscheck.__version__ + '",'
+          '"spec":{"batch":2,"dim":[2],"eps":[0.01],'
           '"kappa":[1.0],"lam":[0.1],"lam_ref":null,"method":["lars"],"mu":1.0,"seed":0,'
           '"seeds":1,"spectrum":["uniform"],"steps":[5],"x0_factor":10.0,"xstar_norm":[1.0]}}\n')
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+import larscheck
 from larscheck.proofs_check.sweep_store import ResultStore, encode, read_results
 
 SPEC = {"kappa": [1.0, 10.0], "lam": [0.1], "seeds": 1}
@@ -142,4 +143,17 @@ def test_header_is_json(tmp_path):
     with ResultStore(path, SPEC, resume=False):
         pass
     header = json.loads(path.read_text().splitlines()[0])
-    assert header == {"kind": "larscheck.sweep", "format": 1, "spec": SPEC}
+    assert header == {"kind": "larscheck.sweep", "format": 1,
+                      "larscheck": larscheck.__version__, "spec": SPEC}
+
+
+def test_resume_refuses_another_version(tmp_path):
+    path = tmp_path / "r.jsonl"
+    with ResultStore(path, SPEC, resume=False) as store:
+        store.append(_record(0))
+    text = path.read_text().replace(f'"larscheck":"{larscheck.__version__}"',
+                                    '"larscheck":"0.0.1"')
+    path.write_text(text)
+    assert read_results(path).version == "0.0.1"
+    with pytest.raises(ValueError, match=r"computed by larscheck 0\.0\.1, this is"):
+        ResultStore(path, SPEC, resume=True).__enter__()
