@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import larscheck
+from larscheck.sims.output import to_jsonable
 
 HEADER_KIND = "larscheck.sweep"
 FORMAT = 1
@@ -55,9 +56,9 @@ class SweepFile:
 
 
 def encode(obj: dict) -> bytes:
-    """One JSON line: sorted keys, no NaN (they are ``null``), newline-terminated."""
-    return (json.dumps(obj, sort_keys=True, separators=(",", ":"), allow_nan=False)
-            + "\n").encode("utf-8")
+    """One JSON line: sorted keys, NaN and inf written as ``null``, newline-terminated."""
+    return (json.dumps(to_jsonable(obj), sort_keys=True, separators=(",", ":"),
+                       allow_nan=False) + "\n").encode("utf-8")
 
 
 def parse(path: str | os.PathLike, data: bytes) -> SweepFile:

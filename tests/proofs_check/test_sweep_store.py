@@ -31,8 +31,7 @@ def test_append_then_read_back(tmp_path):
 
 def test_encoding_is_canonical():
     assert encode({"b": 1.0, "a": None}) == b'{"a":null,"b":1.0}\n'
-    with pytest.raises(ValueError):
-        encode({"x": float("nan")})  # NaN must be turned into null before storing
+    assert encode({"x": float("nan"), "y": [float("inf"), 1]}) == b'{"x":null,"y":[null,1]}\n'
 
 
 def test_resume_skips_finished_cells(tmp_path):
