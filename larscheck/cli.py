@@ -21,10 +21,11 @@ import larscheck
 
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
-    "larscheck.sims.cmd_simulate",
     "larscheck.proofs_check.cmd_verify",
-    "larscheck.proofs_check.cmd_experiments",
+    "larscheck.proofs_check.cmd_search",
     "larscheck.proofs_check.cmd_one_d",
+    "larscheck.sims.cmd_simulate",
+    "larscheck.proofs_check.cmd_experiments",
     "larscheck.sims.cmd_resnet",
     "larscheck.proofs_check.cmd_sweep",
     "larscheck.proofs_check.cmd_plot",

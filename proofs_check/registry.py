@@ -38,6 +38,7 @@ CHECK_MODULES = (
     "larscheck.proofs_check.checks_rates",
     "larscheck.proofs_check.checks_beyond",
     "larscheck.proofs_check.checks_conjecture",
+    "larscheck.proofs_check.search_hooks",  # plugs the adversarial search into conjecture1
 )
 
 KINDS = ("paper", "beyond")

@@ -13,12 +13,19 @@ and points of growing norm where :math:`\cos\alpha \to 0`:
 2. *refinement*: for the best few candidates, :math:`\cos\alpha` is minimised
    over the sphere :math:`\|x\| = R` (Nelder–Mead on tangent coordinates,
    from coarse to fine simplices), at the found radius and then, by
-   continuation, at every radius of a log-spaced ladder: this traces
+   continuation, at every radius of a log-spaced ladder (every
+   :data:`COARSE_STRIDE`-th radius while ranking): this traces
    :math:`m(R) = \min_{\|x\|=R} \cos\alpha(x)`;
-3. the candidate whose :math:`\cos\alpha` is smallest at the largest radius
-   becomes the witness, which :func:`~.witness.verify_witness` then checks
-   independently (gradient, convexity, smoothness, uniqueness of
-   :math:`x^*`, trend of :math:`\cos\alpha`).
+3. candidates are ranked by how fast the convexity certificate
+   :math:`\ell = (f - f^*)/(\|\nabla f\|\|x - x^*\|) \le \cos\alpha` falls
+   over the outer half of the ladder (slope of :math:`\log\ell` against
+   :math:`\log R`): a small :math:`\cos\alpha` alone is not enough, since it
+   can level off at a tiny positive value (it must, wherever the gradient
+   stays bounded; see :func:`~.witness.cos_trend`). The best-ranked
+   candidate that passes the independent checks of
+   :func:`~.witness.verify_witness` (gradient, convexity, smoothness,
+   uniqueness of :math:`x^*`, trend of :math:`\cos\alpha`) becomes the
+   witness.
 
 Nothing here names a function, a direction or a path: the family, the
 seed and the budget decide what is found. The result is the witness JSON::
@@ -33,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from hypothesis import strategies as st
-from larscheck.sims.convex_family import ConvexFamily
+from larscheck.sims.convex_family import BUILTIN_ATOMS, ConvexFamily
 from scipy import optimize
 
 from .angles import cos_from
@@ -50,6 +57,10 @@ DRAW_NORMS = (1e4, 1e8)
 LADDER = (1e2, 1e8)
 LADDER_POINTS = 13
 
+#: Candidates are ranked on every ``COARSE_STRIDE``-th radius of the ladder; only the
+#: chosen one is traced on the full ladder (continued from its outermost coarse point).
+COARSE_STRIDE = 3
+
 #: Nelder–Mead initial simplex sizes (in tangent coordinates, i.e. radians), coarse to
 #: fine: the valleys of ``cos alpha`` on a sphere of radius R can be as narrow as
 #: ``R^{-1/2}`` or less, so the ladder goes well below 1e-4 at R = 1e8.
@@ -58,9 +69,8 @@ SIMPLEX_SCALES = (3e-1, 3e-2, 3e-3, 3e-4, 3e-5, 3e-6, 3e-7)
 #: Dimensions drawn by default.
 DIMS = (2, 4)
 
-#: Hypothesis stops drawing once a candidate reaches this ``cos alpha`` (the
-#: refinement takes over from there).
-STOP_COS = 1e-3
+#: Candidates (distinct members) refined and traced.
+KEEP = 8
 
 
 @dataclass
@@ -80,10 +90,23 @@ def cos_at(member: ConvexFamily, x: np.ndarray) -> float:
     return float(cos_from(member.grad(x[None]), x[None] - member.xstar)[0])
 
 
+#: Weights of the candidates: log-uniform in this range. Narrower than the family's
+#: default (1e-3, 1e3) so that a witness stays well enough conditioned for the
+#: finite-difference checks of uniqueness (curvature ratios above ~1e-8).
+WEIGHTS = (1e-2, 1e2)
+
+
+#: Atom kinds drawn by default: the built-in ones (atoms a user registers later do not
+#: change what a seed finds; pass ``kinds`` to include them).
+KINDS = tuple(a.name for a in BUILTIN_ATOMS)
+
+
 @st.composite
-def candidates(draw, dims: tuple[int, int] = DIMS, norms: tuple[float, float] = DRAW_NORMS):
-    """A member with ``mu = 0`` and a point of norm in ``norms``."""
-    member = draw(convex_functions(dim=st.integers(*dims), mu=0.0))
+def candidates(draw, dims: tuple[int, int] = DIMS, norms: tuple[float, float] = DRAW_NORMS,
+               kinds: tuple[str, ...] = KINDS):
+    """A member with ``mu = 0`` and atoms among ``kinds``, and a point of norm in ``norms``."""
+    member = draw(convex_functions(dim=st.integers(*dims), mu=0.0, kinds=sorted(kinds),
+                                   weights=log_uniform(*WEIGHTS)))
     x = draw(log_uniform(*norms)) * draw(unit_vectors(member.dim))
     return Candidate(member, x)
 
@@ -164,15 +187,26 @@ def trace(member: ConvexFamily, x: np.ndarray, radii) -> tuple[np.ndarray, np.nd
     return points, cos, evals
 
 
-def search_conjecture(budget: int = 1000, seed: int = 0, *, dims: tuple[int, int] = DIMS,
-                      keep: int = 4, ladder: tuple[float, float] = LADDER,
-                      ladder_points: int = LADDER_POINTS, verify: bool = True) -> dict:
+def _certificate_slope(member: ConvexFamily, radii: np.ndarray, points: np.ndarray) -> float:
+    """Slope of ``log l`` on ``log R`` over the outer half of ``radii``, where
+    ``l = (f - f*) / (|g| |x - x*|) <= cos alpha`` (see :func:`~.witness.cos_trend`)."""
+    f, g = member.repeat(radii.size).value_and_grad(points)
+    lower = f / (np.linalg.norm(g, axis=1) * np.linalg.norm(points - member.xstar, axis=1))
+    half = radii.size // 2
+    return float(np.polyfit(np.log(radii[half:]), np.log(np.maximum(lower[half:], 1e-300)),
+                            1)[0])
+
+
+def search_conjecture(budget: int = 500, seed: int = 0, *, dims: tuple[int, int] = DIMS,
+                      keep: int = KEEP, ladder: tuple[float, float] = LADDER,
+                      ladder_points: int = LADDER_POINTS, kinds: tuple[str, ...] = KINDS,
+                      verify: bool = True) -> dict:
     """Search the ``mu = 0`` family for a Conjecture 1 witness.
 
     Parameters
     ----------
     budget : int
-        Hypothesis examples at most (it stops early at :data:`STOP_COS`).
+        Hypothesis examples.
     seed : int
         Seed of Hypothesis and of the verification.
     dims : (int, int)
@@ -181,6 +215,8 @@ def search_conjecture(budget: int = 1000, seed: int = 0, *, dims: tuple[int, int
         Candidates refined and traced.
     ladder, ladder_points : (float, float), int
         Norms ``||x||`` the witness points are traced at (log-spaced).
+    kinds : tuple of str
+        Atom kinds drawn (default the built-ins).
     verify : bool
         Run :func:`~.witness.verify_witness` on the result (the ``verified`` field).
 
@@ -198,31 +234,39 @@ def search_conjecture(budget: int = 1000, seed: int = 0, *, dims: tuple[int, int
         raise ValueError(f"ladder must be (lo, hi) with 0 < lo < hi, got {ladder}")
     radii = np.geomspace(ladder[0], ladder[1], int(ladder_points))
     found = hypothesis_maximise(
-        candidates((lo, hi)), score, budget=budget, seed=seed, keep=keep, key=Candidate.key,
-        stop=lambda s, _: s >= -np.log10(STOP_COS))
+        candidates((lo, hi), kinds=tuple(kinds)), score, budget=budget, seed=seed, keep=keep,
+        key=Candidate.key)
     if not found.best:
         raise RuntimeError("Hypothesis produced no valid candidate; raise the budget")
-    traced = []
+    coarse = radii[::COARSE_STRIDE]
+    ranked = []
     evals = 0
     for _, cand in found.best:
         x, _, n = refine_on_sphere(cand.member, cand.x, float(np.linalg.norm(cand.x)))
-        points, cos, m = trace(cand.member, x, radii)
+        points, _, m = trace(cand.member, x, coarse)
         evals += n + m
-        traced.append((cos[-1], cand.member, points, cos))
-    best = min(traced, key=lambda item: item[0])
-    _, member, points, cos = best
-    witness = {
-        "statement": STATEMENT,
-        "function": member.to_dict(),
-        "points": points.tolist(),
-        "cos_alpha": cos.tolist(),
-        "search": {
-            "budget": int(budget), "seed": int(seed), "dims": [lo, hi],
-            "examples": found.examples, "refine_evaluations": int(evals),
-            "hypothesis_best_cos": float(10.0 ** -found.best_score),
-            "candidates_last_cos": [float(t[0]) for t in traced],
-        },
-    }
-    if verify:
+        ranked.append((_certificate_slope(cand.member, coarse, points), cand.member, points))
+    ranked.sort(key=lambda item: item[0])
+    witness = None
+    for rank, (_, member, coarse_points) in enumerate(ranked):
+        points, cos, m = trace(member, coarse_points[-1], radii)
+        evals += m
+        witness = {
+            "statement": STATEMENT,
+            "function": member.to_dict(),
+            "points": points.tolist(),
+            "cos_alpha": cos.tolist(),
+            "search": {
+                "budget": int(budget), "seed": int(seed), "dims": [lo, hi],
+                "examples": found.examples, "refine_evaluations": int(evals),
+                "hypothesis_best_cos": float(10.0 ** -found.best_score),
+                "candidates_certificate_slope": [float(t[0]) for t in ranked],
+                "candidate_rank": rank,
+            },
+        }
+        if not verify:
+            break
         witness["verified"] = verify_witness(witness, seed=seed)
+        if witness["verified"]["checks_passed"]:
+            break
     return witness

@@ -32,12 +32,10 @@ computed:
     solver (BFGS on finite differences) from several starts landing at
     :math:`x^*`;
 ``trend``
-    :math:`\cos\alpha` recomputed at the points, and a least-squares fit of
-    :math:`\log\cos\alpha` against :math:`\log\|x\|`: a slope whose whole
-    confidence interval lies below :data:`TREND_MIN_SLOPE` with
-    :math:`\cos\alpha` decreasing is evidence for
-    :math:`\liminf_{\|x\|\to\infty}\cos\alpha = 0`; a last-half slope inside
-    :math:`\pm` :data:`TREND_MIN_SLOPE` is evidence against (it levels off).
+    :math:`\cos\alpha` recomputed at the points, the convexity certificate
+    :math:`\ell = (f - f^*)/(\|\nabla f\|\|x - x^*\|) \le \cos\alpha` and the
+    gradient norm there, classified by :func:`cos_trend` (a decrease of
+    :math:`\cos\alpha` alone can be a level-off at a tiny positive value).
 """
 
 from __future__ import annotations
@@ -71,8 +69,8 @@ FD_RTOL = 1e-6
 SMOOTH_RTOL = 1e-4
 
 #: Smallest eigenvalue of the difference Hessian at ``x*``, relative to its largest,
-#: that counts as positive definite (far above the ~1e-10 difference error).
-UNIQUE_MIN_CURVATURE = 1e-7
+#: that counts as positive definite (100 times the ~1e-10 relative difference error).
+UNIQUE_MIN_CURVATURE = 1e-8
 
 #: A solver start at distance ``r`` from ``x*`` must end within this fraction of ``r``
 #: (plus the FD resolution) of ``x*``.
@@ -250,33 +248,65 @@ def check_uniqueness(member: ConvexFamily, rng: np.random.Generator, starts: int
             "solver_max_relative_distance": max(dists), "solver_ok": solver_ok}
 
 
-def cos_trend(norms, cos) -> dict:
-    r"""Fit :math:`\log\cos\alpha = a + b \log\|x\|` and classify the evidence.
-
-    Returns ``slope``, its 95 % ``slope_ci``, ``tail_slope`` (last half of the points),
-    ``decreasing`` and ``evidence``: ``"liminf = 0"``, ``"against"`` (levels off) or
-    ``"inconclusive"``.
-    """
-    norms = np.asarray(norms, dtype=np.float64)
-    cos = np.asarray(cos, dtype=np.float64)
-    if norms.size < 4 or np.any(cos <= 0) or np.any(np.diff(norms) <= 0):
-        return {"slope": None, "slope_ci": None, "tail_slope": None, "decreasing": False,
-                "evidence": "inconclusive", "points": int(norms.size)}
-    lx, ly = np.log(norms), np.log(cos)
+def _slope(x, y) -> tuple[float, float, float]:
+    """Least-squares slope of ``log y`` on ``log x`` with its 95 % interval half-width, and
+    the slope over the last half of the points."""
+    lx, ly = np.log(x), np.log(y)
     fit = stats.linregress(lx, ly)
     half = float(stats.t.ppf(0.975, lx.size - 2)) * fit.stderr
     tail = stats.linregress(lx[lx.size // 2:], ly[lx.size // 2:]).slope
+    return float(fit.slope), half, float(tail)
+
+
+def cos_trend(norms, cos, grad_norms=None, lower=None) -> dict:
+    r"""Classify the evidence on :math:`\liminf \cos\alpha` along points of growing norm.
+
+    Two facts for convex ``f`` with unique minimiser :math:`x^*` decide it:
+
+    - :math:`\cos\alpha(x) \ge \ell(x) = (f(x) - f^*) / (\|\nabla f(x)\|\,\|x - x^*\|)`
+      (convexity: :math:`f^* \ge f(x) + \langle \nabla f(x), x^* - x\rangle`);
+    - ``f`` grows at least linearly (:math:`f(x) - f^* \ge (m/r)\|x - x^*\|` beyond a
+      sphere of radius ``r`` on which :math:`f - f^* \ge m > 0`), so along points where
+      :math:`\|\nabla f\|` stays bounded, :math:`\ell` and hence :math:`\cos\alpha`
+      stay bounded away from 0: :math:`\cos\alpha \to 0` *requires*
+      :math:`\|\nabla f\| \to \infty`.
+
+    So ``"liminf = 0"`` needs :math:`\cos\alpha` decreasing with the whole confidence
+    interval of the slope of :math:`\log\cos\alpha` on :math:`\log\|x\|` below
+    :data:`TREND_MIN_SLOPE` (and its last-half slope too), the certificate
+    :math:`\ell` falling the same way, and :math:`\|\nabla f\|` growing (last-half slope
+    above :data:`TREND_MIN_SLOPE`). ``"against"`` is reported when :math:`\ell` or
+    :math:`\cos\alpha` levels off (last-half slope within :math:`\pm`
+    :data:`TREND_MIN_SLOPE`) or the gradient stays bounded; else ``"inconclusive"``.
+    Without ``grad_norms`` and ``lower`` only :math:`\cos\alpha` is classified (a
+    weaker screen, for candidates; :func:`verify_witness` always passes both).
+    """
+    cos = np.asarray(cos, dtype=np.float64)
+    if grad_norms is None or lower is None:  # screen on cos alone: neutral certificates
+        grad_norms, lower = np.geomspace(1.0, 10.0, cos.size), cos
+    norms, grad_norms, lower = (np.asarray(a, dtype=np.float64)
+                                for a in (norms, grad_norms, lower))
+    if (norms.size < 4 or np.any(cos <= 0) or np.any(lower <= 0)
+            or np.any(np.diff(norms) <= 0)):
+        return {"slope": None, "slope_ci": None, "tail_slope": None, "decreasing": False,
+                "evidence": "inconclusive", "points": int(norms.size)}
+    slope, half, tail = _slope(norms, cos)
+    l_slope, _, l_tail = _slope(norms, lower)
+    _, _, g_tail = _slope(norms, grad_norms)
     decreasing = bool(np.all(cos[1:] <= cos[:-1] * (1 + TREND_MONOTONE_RTOL)))
-    if decreasing and fit.slope + half < -TREND_MIN_SLOPE and tail < -TREND_MIN_SLOPE:
+    if (decreasing and slope + half < -TREND_MIN_SLOPE and tail < -TREND_MIN_SLOPE
+            and l_tail < -TREND_MIN_SLOPE and g_tail > TREND_MIN_SLOPE):
         evidence = "liminf = 0"
-    elif abs(tail) <= TREND_MIN_SLOPE:
+    elif (abs(tail) <= TREND_MIN_SLOPE or abs(l_tail) <= TREND_MIN_SLOPE
+          or g_tail <= TREND_MIN_SLOPE):
         evidence = "against"
     else:
         evidence = "inconclusive"
-    return {"slope": float(fit.slope), "slope_ci": [float(fit.slope - half),
-                                                    float(fit.slope + half)],
-            "tail_slope": float(tail), "decreasing": decreasing, "evidence": evidence,
-            "points": int(norms.size), "first_cos": float(cos[0]), "last_cos": float(cos[-1])}
+    return {"slope": slope, "slope_ci": [slope - half, slope + half], "tail_slope": tail,
+            "certificate_slope": l_slope, "certificate_tail_slope": l_tail,
+            "gradient_norm_tail_slope": g_tail, "decreasing": decreasing,
+            "evidence": evidence, "points": int(norms.size), "first_cos": float(cos[0]),
+            "last_cos": float(cos[-1]), "last_certificate": float(lower[-1])}
 
 
 def verify_witness(witness: Mapping, seed: int = 0) -> dict:
@@ -294,13 +324,16 @@ def verify_witness(witness: Mapping, seed: int = 0) -> dict:
     rng = np.random.default_rng(seed)
     where = sample_points(member, points, rng)
     diff = points - member.xstar
-    cos = cos_from(_evaluate(member, points)[1], diff)
+    f, g = _evaluate(member, points)
+    cos = cos_from(g, diff)
+    gnorm = np.linalg.norm(g, axis=1)
+    lower = f / (gnorm * np.linalg.norm(diff, axis=1))  # f* = 0 for the family
     out = {
         "gradient": check_gradient(member, where),
         "convexity": check_convexity(member, where, rng),
         "smoothness": check_smoothness(member, where, rng),
         "uniqueness": check_uniqueness(member, rng),
-        "trend": cos_trend(np.linalg.norm(points, axis=1), cos),
+        "trend": cos_trend(np.linalg.norm(points, axis=1), cos, gnorm, lower),
         "cos_alpha_recomputed": cos.tolist(),
         "seed": int(seed),
     }

@@ -304,7 +304,7 @@ class ConvexFamily(Problem):
     def select(self, index) -> ConvexFamily:
         """The sub-batch at ``index`` (an index array or slice)."""
         index = np.atleast_1d(np.arange(self.batch)[index])
-        return ConvexFamily(self.kinds, self.weights[index], self.directions[index],
+        return type(self)(self.kinds, self.weights[index], self.directions[index],
                             self.xstar[index], self.mu[index])
 
     def repeat(self, times: int) -> ConvexFamily:
