@@ -27,6 +27,8 @@ COMMANDS: tuple[str, ...] = (
     "larscheck.sims.cmd_simulate",
     "larscheck.proofs_check.cmd_experiments",
     "larscheck.sims.cmd_resnet",
+    "larscheck.proofs_check.cmd_sweep",
+    "larscheck.proofs_check.cmd_plot",
 )
 
 
