@@ -73,6 +73,17 @@ def positive_int(text: str) -> int:
     return value
 
 
+def seed_int(text: str) -> int:
+    """argparse type: a seed, an integer >= 0 (what ``numpy.random.default_rng`` takes)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text!r}")
+    return value
+
+
 def float_list(text: str) -> list[float]:
     """argparse type: comma-separated finite floats, e.g. ``1,10``."""
     return [finite_float(t) for t in text.split(",") if t.strip()]

@@ -134,7 +134,7 @@ CASES = {
     # verify
     "verify-unknown-statement": (["verify", "--quick", "--only", "nope"],
                                  "unknown statement id(s) ['nope']"),
-    "verify-bad-seed": (["verify", "--seed", "abc"], "--seed: invalid int value"),
+    "verify-bad-seed": (["verify", "--seed", "abc"], "--seed: not an integer"),
     "verify-unwritable-json": (["verify", "--quick", "--only", "lemma1", "--json",
                                 "{tmp}/a-file/r.json"], "a-file"),
     # search
@@ -147,6 +147,12 @@ CASES = {
     "resnet-zero-steps": (["resnet", "--steps", "0"], "--steps: must be >= 1"),
     "resnet-zero-batch": (["resnet", "--batch", "0"], "--batch: must be >= 1"),
     "resnet-unknown-optimizer": (["resnet", "--optimizer", "foo"], "lars,sgd,adam"),
+    "resnet-zero-rate": (["resnet", "--lr", "0"], "--lr must be > 0"),
+    "resnet-negative-rate": (["resnet", "--lr", "-1"], "--lr must be > 0"),
+    "resnet-momentum-one": (["resnet", "--momentum", "1.5"], "--momentum must lie in [0, 1)"),
+    # seeds are non-negative integers, named as such
+    "verify-negative-seed": (["verify", "--seed", "-1"], "--seed: must be >= 0"),
+    "simulate-negative-seed": (["simulate", "--seed", "-3"], "--seed: must be >= 0"),
     # the umbrella
     "unknown-command": (["frobnicate"], "invalid choice: 'frobnicate'"),
 }
