@@ -17,6 +17,7 @@ import argparse
 import time
 
 import numpy as np
+
 from larscheck.proofs_check.search_conjecture import search_conjecture
 from larscheck.proofs_check.witness import verify_witness
 

@@ -7,15 +7,22 @@ The update under study (Gitman, Dilipkumar, Parr 2018, eq. 1) is
 Subpackages: :mod:`larscheck.theory` (SymPy derivations and bounds),
 :mod:`larscheck.sims` (problems, rules, simulator, experiments) and
 :mod:`larscheck.proofs_check` (statements, checks, searches, reports).
-The most used names are re-exported here.
+The most used names are re-exported here: the simulation API eagerly, the
+theory, verification and search names lazily (PEP 562), so that
+``import larscheck`` runs no SymPy derivation; ``larscheck.KerasLARS`` (the
+Keras optimizer) loads TensorFlow only when asked for. Hypothesis strategies
+live in :mod:`larscheck.strategies`.
 """
 
 __version__ = "0.1.0"
+
+from importlib import import_module
 
 from larscheck.sims import (
     LARS,
     Adam,
     Constant,
+    ConvexFamily,
     GradientDescent,
     InverseDecay,
     Momentum,
@@ -25,13 +32,37 @@ from larscheck.sims import (
     SmoothProblem,
     Trajectory,
     random_quadratics,
+    register_atom,
     simulate,
 )
+
+#: Lazily imported public names: name -> module that defines it.
+_LAZY = {
+    **dict.fromkeys(
+        ("Formula", "cos_lower_bound", "lemma1_threshold", "lemma1_radius", "theorem1_D",
+         "theorem2_constants", "theorem2_bound", "corollary21", "theorem3_bound",
+         "recursion_bound", "steps_to_interval", "regime", "prove_invariance"),
+        "larscheck.theory"),
+    **dict.fromkeys(("verify", "Report", "Verdict", "statements", "plug_search"),
+                    "larscheck.proofs_check"),
+    "search_conjecture": "larscheck.proofs_check.search_conjecture",
+    "verify_witness": "larscheck.proofs_check.witness",
+}
+
+
+def __getattr__(name):
+    if name == "KerasLARS":  # not in __all__: `import *` must not load TensorFlow
+        return import_module("larscheck.sims.keras_lars").LARS
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'larscheck' has no attribute {name!r}")
+
 
 __all__ = [
     "LARS",
     "Adam",
     "Constant",
+    "ConvexFamily",
     "GradientDescent",
     "InverseDecay",
     "Momentum",
@@ -42,5 +73,7 @@ __all__ = [
     "Trajectory",
     "__version__",
     "random_quadratics",
+    "register_atom",
     "simulate",
+    *_LAZY,
 ]

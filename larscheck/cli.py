@@ -27,6 +27,8 @@ COMMANDS: tuple[str, ...] = (
     "larscheck.sims.cmd_simulate",
     "larscheck.proofs_check.cmd_experiments",
     "larscheck.sims.cmd_resnet",
+    "larscheck.proofs_check.cmd_sweep",
+    "larscheck.proofs_check.cmd_plot",
 )
 
 
@@ -68,6 +70,17 @@ def positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be >= 1, got {text!r}")
+    return value
+
+
+def seed_int(text: str) -> int:
+    """argparse type: a seed, an integer >= 0 (what ``numpy.random.default_rng`` takes)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text!r}")
     return value
 
 

@@ -18,7 +18,7 @@ import argparse
 import time
 from pathlib import Path
 
-from larscheck.cli import UsageError, finite_float, positive_float, positive_int
+from larscheck.cli import UsageError, finite_float, positive_float, positive_int, seed_int
 from larscheck.sims.experiments import fig1, logreg, svm
 from larscheck.sims.experiments.data import MissingExtraError, save_npz
 from larscheck.sims.experiments.report import claims_json, claims_markdown, write_result
@@ -43,7 +43,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="MNIST for logreg: a folder with the IDX training files (gzipped or "
                         "not) or an .npz with x_train/y_train (default: scikit-learn digits)")
     p.add_argument("--seeds", type=positive_int, default=5, help="seeds per method (default 5)")
-    p.add_argument("--seed", type=int, default=0, help="base seed (data, starts, batch order)")
+    p.add_argument("--seed", type=seed_int, default=0, help="base seed (data, starts, batch order)")
     p.add_argument("--epochs", type=positive_int, default=None,
                    help=f"epochs (default svm {svm.EPOCHS}, logreg {logreg.EPOCHS})")
     p.add_argument("--steps", type=positive_int, default=fig1.STEPS,

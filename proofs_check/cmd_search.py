@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from larscheck.cli import positive_int
+from larscheck.cli import positive_int, seed_int
 
 NAME = "search"
 HELP = "Adversarial search: worst observed/bound of a statement, or a Conjecture 1 witness."
@@ -29,7 +29,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "theorem1, ...; an unknown id lists them all)")
     p.add_argument("--budget", type=positive_int, default=None,
                    help="Hypothesis examples (default: 500 for conjecture1, 100 otherwise)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed_int, default=0)
     p.add_argument("--json", metavar="PATH", help="write the result as JSON ('-' = stdout)")
     p.add_argument("--follow-up", action="store_true",
                    help="conjecture1: also search whether LARS stays bounded (mu = 0)")

@@ -15,6 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from larscheck.cli import seed_int
+
 NAME = "verify"
 HELP = "Check every statement of the paper (reconstructed) and report verdicts, ratios, figures."
 
@@ -25,7 +27,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--only", nargs="+", metavar="ID", help="check only these statement ids")
     p.add_argument("--out", metavar="DIR", help="write report.md, report.json and figures here")
     p.add_argument("--json", metavar="PATH", help="write the JSON report ('-' = stdout)")
-    p.add_argument("--seed", type=int, default=0, help="seed of every random stream (default 0)")
+    p.add_argument("--seed", type=seed_int, default=0,
+                   help="seed of every random stream (default 0)")
     p.add_argument("--list", action="store_true", help="list the statement ids and exit")
 
 

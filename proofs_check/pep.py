@@ -20,6 +20,7 @@ value over ``G`` on a grid and compares with
 from __future__ import annotations
 
 import numpy as np
+
 from larscheck.theory import contraction
 
 #: Relative accuracy expected of the SDP values: the interior-point solver stops at a

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import numpy as np
 from hypothesis import strategies as st
+from scipy import optimize
+
 from larscheck.sims import LARS, simulate
 from larscheck.sims.convex_family import ConvexFamily
-from scipy import optimize
 
 from .search_conjecture import refine_on_sphere
 from .search_engine import hypothesis_maximise

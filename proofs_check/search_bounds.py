@@ -57,12 +57,12 @@ from typing import NamedTuple
 
 import numpy as np
 from hypothesis import strategies as st
-from larscheck.sims import LARS, PolynomialDecay, Trajectory, simulate
-from larscheck.sims.problems import Problem
-from larscheck.theory import bounds, contraction
 from scipy import optimize
 
 from larscheck import theory
+from larscheck.sims import LARS, PolynomialDecay, Trajectory, simulate
+from larscheck.sims.problems import Problem
+from larscheck.theory import bounds, contraction
 
 from .angles import cos_from
 from .measure import lars_step

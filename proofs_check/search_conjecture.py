@@ -40,8 +40,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from hypothesis import strategies as st
-from larscheck.sims.convex_family import BUILTIN_ATOMS, ConvexFamily
 from scipy import optimize
+
+from larscheck.sims.convex_family import BUILTIN_ATOMS, ConvexFamily
 
 from .angles import cos_from
 from .search_engine import hypothesis_maximise

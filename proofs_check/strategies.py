@@ -34,6 +34,7 @@ from collections.abc import Sequence
 import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
+
 from larscheck.sims.convex_family import ATOMS, ConvexFamily
 from larscheck.sims.problems import Quadratic
 

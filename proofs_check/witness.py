@@ -43,8 +43,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-from larscheck.sims.convex_family import ConvexFamily
 from scipy import optimize, stats
+
+from larscheck.sims.convex_family import ConvexFamily
 
 from .angles import cos_from
 

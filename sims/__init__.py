@@ -7,10 +7,13 @@ Public API (re-exported from :mod:`larscheck`):
   :class:`Momentum`, :class:`Adam`, :func:`make_rule`;
 - schedules: :class:`Constant`, :class:`PolynomialDecay`, :class:`InverseDecay`,
   :class:`FromCallable`;
-- :func:`simulate` and its result :class:`Trajectory`.
+- :func:`simulate` and its result :class:`Trajectory`;
+- convex functions with a unique minimiser: :class:`ConvexFamily`,
+  :func:`register_atom` (user atoms).
 """
 
 from .blocks import Blocks
+from .convex_family import ConvexFamily, register_atom
 from .problems import Problem, Quadratic, SmoothProblem, random_orthogonal, random_quadratics
 from .rules import LARS, Adam, GradientDescent, Momentum, PercentDelta, UpdateRule, make_rule
 from .schedules import Constant, FromCallable, InverseDecay, PolynomialDecay, Schedule
@@ -21,6 +24,7 @@ __all__ = [
     "Adam",
     "Blocks",
     "Constant",
+    "ConvexFamily",
     "FromCallable",
     "GradientDescent",
     "InverseDecay",
@@ -37,5 +41,6 @@ __all__ = [
     "make_rule",
     "random_orthogonal",
     "random_quadratics",
+    "register_atom",
     "simulate",
 ]

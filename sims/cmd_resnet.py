@@ -13,12 +13,20 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from larscheck.cli import UsageError, finite_float, float_list, positive_float, positive_int
+from larscheck.cli import (
+    UsageError,
+    finite_float,
+    float_list,
+    positive_float,
+    positive_int,
+    seed_int,
+)
 
 from .output import atomic_write_bytes, atomic_write_text, write_json
 from .resnet import (
@@ -82,20 +90,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--warmup", type=int, default=None,
                    help=f"first steps left out of the step-time statistics "
                         f"(default {DEFAULT_WARMUP}, at most --steps minus 1)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed_int, default=0)
     p.add_argument("--out", default="out/resnet", help="output folder (default out/resnet)")
 
 
 def _rates(args) -> list[float]:
     if args.lr is None:
         return [DEFAULT_LR[name] for name in args.optimizer]
+    if not args.lr or min(args.lr) <= 0:
+        raise UsageError(f"--lr must be > 0, got {args.lr}")
     if len(args.lr) == 1:
         return args.lr * len(args.optimizer)
     if len(args.lr) != len(args.optimizer):
         raise UsageError(f"--lr needs one value or one per optimizer ({len(args.optimizer)}), "
                          f"got {len(args.lr)}")
-    if min(args.lr) <= 0:
-        raise UsageError(f"--lr must be > 0, got {args.lr}")
     return args.lr
 
 
@@ -106,6 +114,8 @@ def _check(args) -> None:
     if not 0 <= args.warmup < args.steps:
         raise UsageError(f"--warmup must lie in [0, --steps), got {args.warmup} with "
                          f"--steps {args.steps}")
+    if not 0 <= args.momentum < 1:
+        raise UsageError(f"--momentum must lie in [0, 1), got {args.momentum}")
     if args.weight_decay < 0 or args.epsilon < 0 or args.switch_threshold < 0:
         raise UsageError("--weight-decay, --epsilon and --switch-threshold must be >= 0")
 
@@ -193,6 +203,8 @@ def run(args) -> int:
     """Train, print the summary, write steps.csv, summary.json and resnet.png."""
     _check(args)
     rates = _rates(args)
+    # TensorFlow's C++ log lines would break the one-line error contract of the CLI.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         require_keras()
     except ImportError as exc:

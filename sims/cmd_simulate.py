@@ -6,7 +6,14 @@ import argparse
 
 import numpy as np
 
-from larscheck.cli import UsageError, finite_float, float_list, positive_float, positive_int
+from larscheck.cli import (
+    UsageError,
+    finite_float,
+    float_list,
+    positive_float,
+    positive_int,
+    seed_int,
+)
 
 from .output import to_jsonable, write_json
 from .problems import SPECTRA, Quadratic, random_directions, random_quadratics
@@ -28,7 +35,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     rnd.add_argument("--mu", type=positive_float, default=1.0, help="smallest eigenvalue")
     rnd.add_argument("--dim", type=positive_int, default=10)
     rnd.add_argument("--batch", type=positive_int, default=100)
-    rnd.add_argument("--seed", type=int, default=0)
+    rnd.add_argument("--seed", type=seed_int, default=0)
     rnd.add_argument("--xstar-norm", type=positive_float, default=1.0)
     rnd.add_argument("--x0-dist", type=positive_float, default=None,
                      help=f"||x0 - x*|| (default {DEFAULT_START_FACTOR:g} ||x*||)")

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import numpy as np
 import sympy as sp
-from sympy.codegen.cfunctions import log1p
+from sympy.codegen.cfunctions import expm1, log1p
 
 from .formulas import D, Formula, L, M, delta, eps, gap0, k, lam
 
@@ -64,11 +64,13 @@ def _derive():
     """Solve the recurrence, its floor and its iteration count with SymPy.
 
     ``rsolve`` gives the solution in some arrangement; it is checked equal
-    (``simplify(a - b) == 0``) to the arrangement ``e_inf + q^k (e_0 - e_inf)``,
-    with ``q^k = exp(k log1p(-lambda delta/D))``, which evaluates without overflow
-    or cancellation in float64. Likewise the count from ``solve`` is checked
-    root is checked to be its ``log1p`` form (substituted back, it solves the
-    equation, whose root is unique).
+    (``simplify(a - b) == 0``) to ``e_inf + q^k (e_0 - e_inf)`` and then to the
+    arrangement used, ``q^k e_0 - e_inf expm1(k log1p(-lambda delta/D))`` with
+    ``q^k = exp(k log1p(-lambda delta/D))``, which evaluates without overflow or
+    cancellation in float64 (``e_inf = B lambda`` can exceed ``e_0`` by 1e13 when
+    lambda nears the threshold, where the first arrangement loses every digit).
+    Likewise the root of the count equation is checked to be its ``log1p`` form
+    (substituted back, it solves the equation, whose root is unique).
     """
     e = sp.Function("e")
     generic = sp.rsolve(e(_n + 1) - _q * e(_n) - _b, e(_n), {e(0): gap0})
@@ -77,8 +79,12 @@ def _derive():
         raise ArithmeticError(f"unexpected solution of the recursion: {generic}")
     floor = sp.simplify(sp.simplify(fixed.subs({_q: Q_EXPR, _b: B_EXPR})) / B_OF_M) * B
     z = lam * delta / D
-    qk = sp.exp(k * log1p(-z))
-    solution = floor + qk * (gap0 - floor)
+    t = k * log1p(-z)  # ln q^k
+    # q^k e_0 + e_inf (1 - q^k): no cancellation when e_inf >> e_0 and q^k ~ 1
+    # (written as e_inf + q^k (e_0 - e_inf) it loses every digit of e_0 there).
+    solution = sp.exp(t) * gap0 - floor * expm1(t)
+    if sp.simplify(sp.expand_func(solution - (floor + sp.exp(t) * (gap0 - floor)))) != 0:
+        raise ArithmeticError("the stable arrangement of the solution is not equal to it")
     bound_at = floor + (1 - z) ** _K * (gap0 - floor)
     # Solved with q = 1 - z as a positive symbol (SymPy's general path is slow here).
     (steps,) = sp.solve(sp.Eq(floor + _q**_K * (gap0 - floor), eps), _K)

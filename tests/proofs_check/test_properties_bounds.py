@@ -8,13 +8,13 @@ come from :mod:`larscheck.theory`. Run with ``HYPOTHESIS_PROFILE=deep`` for long
 import numpy as np
 import pytest
 from hypothesis import Phase, given, settings, target
-from larscheck.proofs_check.search_bounds import SPECS, VIOLATION_RTOL, BoundSpec
 
 from larscheck import theory
+from larscheck.proofs_check.search_bounds import SPECS, VIOLATION_RTOL, BoundSpec
 
 #: Examples per property under the active profile, capped for the simulation-based
 #: statements (each example runs LARS for ``STEPS`` steps).
-SIMULATED = {"theorem1", "theorem2", "corollary2_1", "theorem3"}
+SIMULATED = {"theorem1", "theorem2", "theorem2.contraction", "corollary2_1", "theorem3"}
 
 
 def holds(spec: BoundSpec, max_examples: int | None = None, shrink: bool = True):
@@ -35,11 +35,7 @@ def holds(spec: BoundSpec, max_examples: int | None = None, shrink: bool = True)
     return check
 
 
-#: Not a property yet: see test_recursion_bound_at_the_constants_the_search_found.
-KNOWN_FINDING = {"theorem2.contraction"}
-
-
-@pytest.mark.parametrize("sid", sorted(set(SPECS) - SIMULATED - KNOWN_FINDING))
+@pytest.mark.parametrize("sid", sorted(set(SPECS) - SIMULATED))
 def test_geometric_statement_holds(sid):
     holds(SPECS[sid])()
 
@@ -49,17 +45,12 @@ def test_simulated_statement_holds(sid):
     holds(SPECS[sid], max_examples=12)()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "finding: theory.recursion_bound evaluates q^k (e0 - B lambda) + B lambda as written, "
-    "which cancels catastrophically when B lambda >> e0 (rounding, not math)"))
 def test_recursion_bound_at_the_constants_the_search_found():
-    """``larscheck search theorem2.contraction --budget 80 --seed 0`` reports observed/bound
-    1.009: lambda just below 2c makes ``D`` and ``B`` huge (``B lambda ~ 6e10`` against
-    ``e0 ~ 9e-4``), and the bound as theory evaluates it loses every digit. At ``k = 0`` it
-    must be ``e0`` exactly (``q^0 = 1``); with these constants (those of the case found) it
-    is not. ``q^k e0 + B lambda (1 - q^k)``, ``1 - q^k = -expm1(k log1p(-lambda delta/D))``,
-    would be exact. Strict: once fixed this XPASSes and fails, so the mark goes and
-    ``theorem2.contraction`` joins the properties above."""
+    """``larscheck search theorem2.contraction --budget 80 --seed 0`` once reported
+    observed/bound 1.009: lambda just below 2c makes ``D`` and ``B`` huge (``B lambda ~ 6e10``
+    against ``e0 ~ 9e-4``), and ``q^k (e0 - B lambda) + B lambda`` lost every digit. At
+    ``k = 0`` the bound must be ``e0`` (``q^0 = 1``); theory now evaluates
+    ``q^k e0 - B lambda expm1(k log1p(-lambda delta/D))``, exact to rounding."""
     lam, delta, D = 1.0417553888993234, 0.0011420672972108986, 220.74219560632736
     gap0, B = 0.0009206651608414381, 59635261122.70113
     bound0 = theory.recursion_bound(0, lam, delta, D, gap0, B)

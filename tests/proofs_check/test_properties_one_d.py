@@ -9,6 +9,7 @@ Huber and mixtures, which is what these properties draw.
 import numpy as np
 from hypothesis import given, settings, target
 from hypothesis import strategies as st
+
 from larscheck.proofs_check.strategies import convex_functions, log_uniform
 from larscheck.sims import LARS, Quadratic, simulate
 from larscheck.theory import one_d

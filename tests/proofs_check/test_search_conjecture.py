@@ -4,13 +4,13 @@ import json
 
 import numpy as np
 import pytest
+
+from larscheck.cli import main
 from larscheck.proofs_check.search_boundedness import run_on_witness, search_boundedness
 from larscheck.proofs_check.search_bounds import search_bound
 from larscheck.proofs_check.search_conjecture import search_conjecture
 from larscheck.proofs_check.witness import verify_witness
 from larscheck.sims.convex_family import ConvexFamily
-
-from larscheck.cli import main
 
 
 @pytest.fixture(scope="module")

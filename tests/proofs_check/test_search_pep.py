@@ -4,10 +4,11 @@ attainment on a two-eigenvalue quadratic, and the PEPit SDP cross-check (small S
 import numpy as np
 import pytest
 import sympy as sp
+from numpy.testing import assert_allclose
+
 from larscheck.proofs_check.pep import SDP_RTOL, worst_one_step, worst_one_step_any_gradient
 from larscheck.sims import Quadratic
 from larscheck.theory import contraction, tight_cos_witness
-from numpy.testing import assert_allclose
 
 pytest.importorskip("PEPit")
 

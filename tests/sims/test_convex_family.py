@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from numpy.testing import assert_allclose
+
 from larscheck.proofs_check.strategies import convex_functions
 from larscheck.sims import convex_family
 from larscheck.sims.convex_family import ATOMS, BUILTIN_ATOMS, ConvexFamily, register_atom
-from numpy.testing import assert_allclose
 
 #: Central differences at h = 1e-6 on O(1) arguments: error ~ h^2 + eps/h ~ 1e-10.
 FD_ATOL = 1e-8
