@@ -155,3 +155,12 @@ def test_main_reports_a_failed_verify_run(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="exit code 2"):
         rb.main([str(readme), "--only", "verify-table"])
     assert "STALE-BODY" in readme.read_text()
+
+
+def test_readme_python_examples_compile():
+    """Every ```python block of the README is valid Python (its examples cannot rot into
+    syntax errors; the notebooks execute the same API)."""
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+    assert blocks
+    for i, code in enumerate(blocks):
+        compile(code, f"README.md python block {i}", "exec")
