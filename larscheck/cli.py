@@ -62,26 +62,25 @@ def positive_float(text: str) -> float:
     return value
 
 
-def positive_int(text: str) -> int:
-    """argparse type: an integer >= 1."""
+def _int_at_least(text: str, lo: int) -> int:
+    """An integer ``>= lo`` from ``text``, or an argparse error naming the problem."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {text!r}")
+    if value < lo:
+        raise argparse.ArgumentTypeError(f"must be >= {lo}, got {text!r}")
     return value
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    return _int_at_least(text, 1)
 
 
 def seed_int(text: str) -> int:
     """argparse type: a seed, an integer >= 0 (what ``numpy.random.default_rng`` takes)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {text!r}")
-    return value
+    return _int_at_least(text, 0)
 
 
 def float_list(text: str) -> list[float]:

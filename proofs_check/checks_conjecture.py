@@ -37,7 +37,7 @@ from .angles import cos_alpha
 from .registry import plugged_search, register
 from .suite import Context
 from .verdict import Verdict
-from .witness import cos_trend, verify_witness
+from .witness import cos_trend, trend_inputs, verify_witness
 
 #: Atoms drawn for the members (every built-in one).
 ATOM_KINDS = ("quadratic", "pseudo_huber", "log_cosh", "softplus", "huber")
@@ -129,7 +129,8 @@ def check_conjecture(ctx: Context, members=None) -> Verdict:
     for batch in members:
         mins, points = min_cos_on_spheres(rng, batch, ctx.size(32, 128))
         for i in range(batch.batch):
-            trend = cos_trend(RADII, mins[i])
+            _, gnorm, lower = trend_inputs(ConvexFamily.from_dict(batch.to_dict(i)), points[i])
+            trend = cos_trend(RADII, mins[i], gnorm, lower)
             evidence.append(trend["evidence"])
             if trend["evidence"] == "liminf = 0" and (best is None or mins[i, -1] < best[0]):
                 best = (mins[i, -1], batch, i, points[i], mins[i], trend)

@@ -193,7 +193,7 @@ def _certificate_slope(member: ConvexFamily, radii: np.ndarray, points: np.ndarr
     ``l = (f - f*) / (|g| |x - x*|) <= cos alpha`` (see :func:`~.witness.cos_trend`)."""
     f, g = member.repeat(radii.size).value_and_grad(points)
     lower = f / (np.linalg.norm(g, axis=1) * np.linalg.norm(points - member.xstar, axis=1))
-    half = radii.size // 2
+    half = min(radii.size // 2, radii.size - 2)  # a slope needs two radii
     return float(np.polyfit(np.log(radii[half:]), np.log(np.maximum(lower[half:], 1e-300)),
                             1)[0])
 
@@ -268,6 +268,6 @@ def search_conjecture(budget: int = 500, seed: int = 0, *, dims: tuple[int, int]
         if not verify:
             break
         witness["verified"] = verify_witness(witness, seed=seed)
-        if witness["verified"]["checks_passed"]:
+        if witness["verified"]["refutes"]:  # else the next-ranked candidate gets its turn
             break
     return witness

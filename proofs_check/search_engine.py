@@ -7,12 +7,21 @@ toward large scores, and keeps the best few examples. There is no shrink
 phase (nothing fails); the same seed and budget give the same examples, bit
 for bit. The second stage, local refinement with :mod:`scipy.optimize`, is
 specific to each search.
+
+Reproducibility needs one more step. Hypothesis mixes into its draws the
+numeric literals it finds in every *local* module the process has imported
+(its "local constants"), so the same seed would give different examples
+depending on which other larscheck modules happen to be loaded, on the order
+of a test run, and on whether larscheck is installed editable (local) or into
+site-packages. :func:`hypothesis_maximise` therefore runs with that pool
+empty (:func:`_without_local_constants`); Hypothesis's built-in constants stay.
 """
 
 from __future__ import annotations
 
+import contextlib
 import heapq
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +29,29 @@ import numpy as np
 from hypothesis import HealthCheck, Phase, given, settings, target
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
+from hypothesis.internal.conjecture import providers as _providers
+
+
+@contextlib.contextmanager
+def _without_local_constants() -> Iterator[None]:
+    """Run Hypothesis with an empty pool of constants mined from local modules.
+
+    Uses Hypothesis internals (``providers._get_local_constants`` and its value
+    cache, present in hypothesis 6.1xx); where they are absent, nothing is patched.
+    """
+    getter = getattr(_providers, "_get_local_constants", None)
+    cache = getattr(_providers, "CONSTANTS_CACHE", None)
+    if getter is None or cache is None:
+        yield
+        return
+    empty = _providers.Constants()
+    cache.cache.clear()
+    _providers._get_local_constants = lambda: empty
+    try:
+        yield
+    finally:
+        _providers._get_local_constants = getter
+        cache.cache.clear()
 
 
 @dataclass
@@ -99,6 +131,7 @@ def hypothesis_maximise(strategy: st.SearchStrategy, score: Callable[[Any], floa
                 heapq.heappop(heap)
         done = stop is not None and stop(value, example)
 
-    _run()
+    with _without_local_constants():
+        _run()
     best = sorted(heap, key=lambda item: (-item[0], item[1]))
     return Maximised([(s, ex) for s, _, ex in best], len(history), history)

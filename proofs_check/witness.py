@@ -310,6 +310,19 @@ def cos_trend(norms, cos, grad_norms=None, lower=None) -> dict:
             "last_cos": float(cos[-1]), "last_certificate": float(lower[-1])}
 
 
+def trend_inputs(member: ConvexFamily, points) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""``cos alpha``, ``||grad f||`` and the certificate ``l`` at ``points`` of one member.
+
+    ``l = (f(x) - f*) / (||grad f(x)|| ||x - x*||) <= cos alpha`` (convexity; ``f* = 0``
+    for the family): the three series :func:`cos_trend` classifies.
+    """
+    points = np.atleast_2d(np.asarray(points, dtype=np.float64))
+    diff = points - member.xstar
+    f, g = _evaluate(member, points)
+    gnorm = np.linalg.norm(g, axis=1)
+    return cos_from(g, diff), gnorm, f / (gnorm * np.linalg.norm(diff, axis=1))
+
+
 def verify_witness(witness: Mapping, seed: int = 0) -> dict:
     """Run every independent check on a witness (its JSON as a dict).
 
@@ -324,11 +337,7 @@ def verify_witness(witness: Mapping, seed: int = 0) -> dict:
         raise ValueError(f"points must have dimension {member.dim}, got {points.shape[1]}")
     rng = np.random.default_rng(seed)
     where = sample_points(member, points, rng)
-    diff = points - member.xstar
-    f, g = _evaluate(member, points)
-    cos = cos_from(g, diff)
-    gnorm = np.linalg.norm(g, axis=1)
-    lower = f / (gnorm * np.linalg.norm(diff, axis=1))  # f* = 0 for the family
+    cos, gnorm, lower = trend_inputs(member, points)
     out = {
         "gradient": check_gradient(member, where),
         "convexity": check_convexity(member, where, rng),

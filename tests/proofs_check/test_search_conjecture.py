@@ -1,6 +1,8 @@
 """The Conjecture 1 search and the independent witness checks."""
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -106,3 +108,17 @@ def test_hook_plugs_into_the_verify_registry(monkeypatch):
     monkeypatch.setattr(registry, "_SEARCHES", {})  # private: other tests see no plug
     importlib.reload(search_hooks)
     assert registry.plugged_search("conjecture1") is search_hooks.conjecture_hook
+
+
+def test_same_seed_same_result_whatever_else_is_imported():
+    """Hypothesis mines literals from every imported local module; the search must not
+    depend on them (search_engine runs with that pool empty)."""
+    code = ("import json, sys\n"
+            "{extra}\n"
+            "from larscheck.proofs_check.search_conjecture import search_conjecture\n"
+            "print(json.dumps(search_conjecture(budget=30, seed=5, keep=1, ladder_points=5, "
+            "verify=False)))\n")
+    outs = [subprocess.run([sys.executable, "-c", code.format(extra=extra)], capture_output=True,
+                           text=True, check=True).stdout
+            for extra in ("", "import larscheck.proofs_check.registry, larscheck.theory.bounds")]
+    assert outs[0] == outs[1]
