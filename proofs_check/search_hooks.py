@@ -13,15 +13,16 @@ from __future__ import annotations
 from .registry import plug_search
 from .search_conjecture import search_conjecture
 
-#: (budget, keep) of the conjecture search under ``verify --quick`` and ``verify``.
-QUICK = (40, 2)
-DEFAULT = (150, 4)
+#: (budget, keep, ladder points) of the conjecture search under ``verify --quick`` and
+#: ``verify``; most of its time is the tracing of candidates along the ladder of norms.
+QUICK = (40, 1, 9)
+DEFAULT = (150, 4, 13)
 
 
 def conjecture_hook(ctx) -> dict:
     """The ``conjecture1`` search for a verify run (seeded by ``ctx.seed``)."""
-    budget, keep = QUICK if ctx.quick else DEFAULT
-    return search_conjecture(budget, ctx.seed, keep=keep)
+    budget, keep, ladder_points = QUICK if ctx.quick else DEFAULT
+    return search_conjecture(budget, ctx.seed, keep=keep, ladder_points=ladder_points)
 
 
 plug_search("conjecture1", conjecture_hook)
