@@ -21,12 +21,9 @@ THEOREM2_CURVES = 6
 
 
 def _figure():
-    import matplotlib
+    from larscheck.sims.output import pyplot
 
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    return plt.subplots(figsize=(6.4, 4.4), layout="constrained")
+    return pyplot().subplots(figsize=(6.4, 4.4), layout="constrained")
 
 
 def _save(fig, folder: Path, name: str) -> list[str]:

@@ -166,7 +166,7 @@ def verify(ids: Iterable[str] | None = None, *, seed: int = 0, quick: bool = Fal
     progress : bool or None
         Progress bar over statements; ``None``: only on a terminal.
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     chosen = statements(ids)
     ctx = Context(seed=int(seed), quick=bool(quick))

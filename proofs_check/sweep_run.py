@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .sweep_cells import run_cell
 from .sweep_exec import CONNECT_TIMEOUT, DaskCluster, LocalPool, available_cores

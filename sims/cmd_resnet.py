@@ -28,7 +28,7 @@ from larscheck.cli import (
     seed_int,
 )
 
-from .output import atomic_write_bytes, atomic_write_text, write_json
+from .output import atomic_write_bytes, atomic_write_text, pyplot, write_json
 from .resnet import (
     DEFAULT_LR,
     OPTIMIZERS,
@@ -169,11 +169,7 @@ def _csv(records) -> str:
 
 
 def _figure(records, summaries, args, synthetic) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     window = max(1, args.steps // 20)
     kernel = np.ones(window) / window
     fig, axes = plt.subplots(1, 3, figsize=(14, 4))

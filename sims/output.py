@@ -64,3 +64,19 @@ def write_json(path: str | os.PathLike, data) -> None:
         sys.stdout.write(text)
     else:
         atomic_write_text(path, text)
+
+
+def pyplot():
+    """``matplotlib.pyplot``, on the headless Agg backend unless pyplot is already in use.
+
+    A command-line run gets Agg (no display needed); inside Jupyter, where pyplot
+    was imported with the inline backend, the backend is left alone so figures
+    keep showing.
+    """
+    if "matplotlib.pyplot" not in sys.modules:
+        import matplotlib
+
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..output import atomic_write_bytes
+from ..output import atomic_write_bytes, pyplot
 from .report import Result
 
 #: Smallest ``f - f*`` drawn on the log axes.
@@ -29,15 +29,6 @@ COLOURS = {"SGD": "tab:blue", "GD": "tab:blue", "Adam": "tab:green", "LARS": "ta
            "LARS decay": "gold"}
 
 
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 def save(fig, stem: Path) -> list[Path]:
     """Write ``stem.png`` and ``stem.pdf`` atomically; close the figure."""
     paths = []
@@ -45,7 +36,7 @@ def save(fig, stem: Path) -> list[Path]:
         buf = io.BytesIO()
         fig.savefig(buf, format=ext, dpi=150, bbox_inches="tight")
         paths.append(atomic_write_bytes(Path(f"{stem}.{ext}"), buf.getvalue()))
-    _pyplot().close(fig)
+    pyplot().close(fig)
     return paths
 
 
@@ -59,7 +50,7 @@ def _contours(ax, A, xstar, lo, hi):
 
 def figure1(result: Result):
     """Trajectories on the contours, a zoom on the region about ``x*``, ``f - f*`` per iteration."""
-    plt = _pyplot()
+    plt = pyplot()
     ex = result.extra
     xstar, A = ex["xstar"], ex["matrix"]
     fig, (ax, zx, bx) = plt.subplots(1, 3, figsize=(15, 4.5))
@@ -97,7 +88,7 @@ def figure1(result: Result):
 
 def figure2(results: list[Result]):
     """One row per experiment, one column per batch mode: median and min-max band."""
-    plt = _pyplot()
+    plt = pyplot()
     modes = results[0].curves.modes
     fig, axes = plt.subplots(len(results), len(modes), figsize=(5.5 * len(modes),
                              3.8 * len(results)), squeeze=False)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from ..blocks import Blocks
 from ..rules import LARS, Adam, GradientDescent, UpdateRule
