@@ -111,7 +111,7 @@ def _none_if_inf(v: float):
 
 def run(args) -> int:
     """Print the comparison; optionally write JSON."""
-    from larscheck.sims.output import write_json
+    from larscheck.sims.output import versions, write_json
 
     res = compute(args.x0, args.xstar, args.lam, args.eps, args.steps)
     if args.json != "-":
@@ -135,5 +135,5 @@ def run(args) -> int:
                   f"(= eps/|x*|) keeps |x_k - x*| <= eps eventually; steps at that lambda: "
                   f"{_fmt(res['eps_steps'])}")
     if args.json:
-        write_json(args.json, res)
+        write_json(args.json, {**res, "versions": versions()})
     return 0

@@ -80,7 +80,7 @@ def _print_witness(w: dict) -> None:
 
 def run(args) -> int:
     """Run the search, print a summary, optionally write JSON."""
-    from larscheck.sims.output import write_json
+    from larscheck.sims.output import versions, write_json
 
     from .search_boundedness import run_on_witness, search_boundedness
     from .search_bounds import SPECS, search_bound
@@ -110,5 +110,5 @@ def run(args) -> int:
         show(result)
         print(f"  ({time.perf_counter() - start:.1f} s)")
     if args.json:
-        write_json(args.json, result)
+        write_json(args.json, {**result, "versions": versions()})
     return 0

@@ -8,7 +8,8 @@ each check.
 
 JSON schema::
 
-    {"version": str, "seed": int, "quick": bool, "simulated_problems": int,
+    {"version": str, "versions": {package: version}, "seed": int, "quick": bool,
+     "simulated_problems": int,
      "statements": [{"id", "section", "title", "kind", "confidence", "proved",
                      "hypotheses", "claim", "how", "latex": [[label, tex], ...],
                      "verdict", "cases", "beyond", "worst_ratio", "finding",
@@ -22,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import larscheck
-from larscheck.sims.output import atomic_write_text, to_jsonable, write_json
+from larscheck.sims.output import atomic_write_text, to_jsonable, versions, write_json
 
 from .registry import Statement, statements
 from .suite import Context
@@ -71,7 +72,8 @@ class Report:
 
     def to_dict(self) -> dict:
         """The JSON document (see the module docstring)."""
-        return {"version": larscheck.__version__, "seed": self.seed, "quick": self.quick,
+        return {"version": larscheck.__version__, "versions": versions(), "seed": self.seed,
+                "quick": self.quick,
                 "simulated_problems": self.simulated,
                 "statements": [r.to_dict() for r in self.results]}
 

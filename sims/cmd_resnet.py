@@ -28,7 +28,7 @@ from larscheck.cli import (
     seed_int,
 )
 
-from .output import atomic_write_bytes, atomic_write_text, pyplot, write_json
+from .output import atomic_write_bytes, atomic_write_text, pyplot, versions, write_json
 from .resnet import (
     DEFAULT_LR,
     OPTIMIZERS,
@@ -228,6 +228,7 @@ def run(args) -> int:
     out = Path(args.out)
     atomic_write_text(out / "steps.csv", _csv(records))
     write_json(out / "summary.json", {
+        "versions": versions("keras", "tensorflow", "tensorflow-cpu"),
         "synthetic": images.synthetic, "data": images.source, "depth": args.depth,
         "batch": args.batch, "steps": args.steps, "warmup": args.warmup,
         "schedule": args.schedule, "summary": summaries,

@@ -15,7 +15,7 @@ from larscheck.cli import (
     seed_int,
 )
 
-from .output import to_jsonable, write_json
+from .output import to_jsonable, versions, write_json
 from .problems import SPECTRA, Quadratic, random_directions, random_quadratics
 from .rules import METHODS, make_rule
 from .schedules import SCHEDULES, as_schedule
@@ -114,5 +114,6 @@ def run(args) -> int:
         data["inputs"] = to_jsonable(
             {k: v for k, v in vars(args).items() if not k.startswith("_") and k != "json"}
         )
+        data["versions"] = versions()
         write_json(args.json, data)
     return 0

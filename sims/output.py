@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import platform
 import sys
 import tempfile
 from pathlib import Path
@@ -80,3 +81,29 @@ def pyplot():
     import matplotlib.pyplot as plt
 
     return plt
+
+
+#: Distributions whose versions :func:`versions` records (those that shape results).
+RECORDED_PACKAGES = ("numpy", "scipy", "sympy", "hypothesis", "numba")
+
+
+def versions(*extra: str) -> dict[str, str]:
+    """Versions that produced a result: larscheck, Python and the numerical packages.
+
+    ``extra`` names further distributions to record (e.g. ``"keras"``).
+
+    Every command writes this next to its results (``"versions"`` in its JSON), so a
+    reported number can be traced to the code that computed it. A package that is not
+    installed is recorded as ``"not installed"``.
+    """
+    from importlib import metadata
+
+    import larscheck
+
+    out = {"larscheck": larscheck.__version__, "python": platform.python_version()}
+    for name in (*RECORDED_PACKAGES, *extra):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out

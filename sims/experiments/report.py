@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..output import atomic_write_text, to_jsonable, write_json
+from ..output import atomic_write_text, to_jsonable, versions, write_json
 from .runner import Curves
 
 
@@ -100,11 +100,11 @@ def write_result(result: Result, out: Path) -> list[Path]:
     paths = [out / f"{name}_curves.csv", out / f"{name}_claims.md", out / f"{name}_claims.json"]
     atomic_write_text(paths[0], curves_csv(result.curves))
     atomic_write_text(paths[1], claims_markdown(result))
-    write_json(paths[2], result.to_dict())
+    write_json(paths[2], {**result.to_dict(), "versions": versions()})
     return paths
 
 
 def claims_json(results: list[Result]):
     """The JSON document of ``--json``: one object, or a list for several experiments."""
-    objs = [to_jsonable(r.to_dict()) for r in results]
+    objs = [to_jsonable({**r.to_dict(), "versions": versions()}) for r in results]
     return objs[0] if len(objs) == 1 else objs
