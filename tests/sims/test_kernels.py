@@ -79,6 +79,17 @@ def test_lars_per_problem_rates_with_divergence(monkeypatch, n):
     assert_same(a, b)
 
 
+@pytest.mark.parametrize("pack", [8, 16])
+def test_results_do_not_depend_on_the_pack_size(monkeypatch, pack):
+    """Several packs (the last one partial) give what one pack and the NumPy path give."""
+    p, x0, lam = spread_batch(7, 45, 13)
+    reference, one_pack = both_paths(monkeypatch, p, LARS(), x0, 200, lam, checkpoints=20)
+    monkeypatch.setattr(importlib.import_module("larscheck.sims.kernels"), "PACK", pack)
+    several = simulate(p, LARS(), x0, 200, lam, checkpoints=20)
+    assert_same(reference, several)
+    assert_same(one_pack, several)
+
+
 SCHEDULES = {
     "constant": lambda lam, T: Constant(0.3),
     "constant-per-problem": lambda lam, T: Constant(lam),
