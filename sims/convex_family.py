@@ -137,9 +137,6 @@ BUILTIN_ATOMS: tuple[Atom, ...] = (
 #: Every known atom by name (built-ins plus those added with :func:`register_atom`).
 ATOMS: dict[str, Atom] = {a.name: a for a in BUILTIN_ATOMS}
 
-#: Names of the atoms whose second derivative vanishes at infinity (gradient saturates).
-SATURATING = ("pseudo_huber", "log_cosh", "softplus", "huber")
-
 
 def register_atom(name: str, value: Callable, derivative: Callable, curvature: float,
                   formula: str = "", *, replace: bool = False) -> Atom:
