@@ -13,17 +13,15 @@ the compiler vectorises without reordering any sum.
 The kernel reproduces the NumPy path *operation by operation*, so its results
 equal the NumPy path's bit for bit:
 
-- ``||x||``, ``||x - x*||``, ``||g||`` (and the L1 norms) are summed in the order
-  of ``numpy.add.reduce`` over a contiguous row of at most 128 numbers:
-  element ``m < 8 floor(n/8)`` goes to accumulator ``m mod 8``; the eight are
-  combined as ``((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7))``; the remaining elements are
-  added one by one. (Longer rows are split in halves by NumPy; the simulator
-  does not send them here.)
-- ``f = 1/2 einsum("bi,bi->b", d, g) + f*`` in ``einsum``'s order for float64 on
-  x86-64 (two lanes, even and odd elements, each round of 8 taking elements
-  ``6, 4, 2, 0`` into lane 0 and ``7, 5, 3, 1`` into lane 1 as ``a*b + acc``; the
-  rest pairwise; then ``lane0 + lane1``). ``f`` only enters the statistics, so a
-  NumPy build that sums in another order changes ``f - f*`` by a few ulps only.
+- ``||x||``, ``||x - x*||``, ``||g||``, ``d.g`` (for ``f = 1/2 d.g + f*``) and the L1
+  norms are summed in the order of ``numpy.add.reduce`` over a contiguous row of
+  at most 128 numbers (NumPy's pairwise sum, the same on every platform): element
+  ``m < 8 floor(n/8)`` goes to accumulator ``m mod 8``; the eight are combined as
+  ``((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7))``; the remaining elements are added one by
+  one. (Longer rows are split in halves by NumPy; the simulator does not send them
+  here.) In the transposed pack a group of 8 coordinates is 8 consecutive rows, so
+  the 8 accumulators of every problem of the pack are one row-block, updated by one
+  long loop per group (:func:`_pack_sums`).
 - The step is :meth:`larscheck.sims.rules.LARS.apply` written out per element
   (``v = m v + r d``, ``x -= lambda_k v``: the rate multiplies the velocity),
   with every option of the rule (``trust_coefficient``, ``eps``,
@@ -43,15 +41,10 @@ import numpy as np
 from numba import njit
 
 #: Problems run side by side in one pack (the SIMD lanes of the kernel's inner loops).
-#: Results do not depend on it; 32 and 128 measured the same speed here (about 600 M
-#: updates/s at B=2000, n=50 on diagonal quadratics, alternating runs).
+#: Results do not depend on it. 32 keeps a pack's arrays (about 50 KB at n=50) near L1;
+#: 16, 32 and 64 measured within noise of each other here (500-580 M updates/s at
+#: B=2000, n=50 on diagonal quadratics), 8 much slower (loop overhead), 128-256 slower.
 PACK = 32
-
-#: Order in which the kernel visits the 8 coordinates of a group: einsum's order
-#: (``6, 4, 2, 0`` into its lane 0 and ``7, 5, 3, 1`` into lane 1); each of the 8
-#: pairwise accumulators still gets one coordinate per group, in group order.
-GROUP_ORDER = (6, 7, 4, 5, 2, 3, 0, 1)
-
 
 @njit(cache=True, error_model="numpy")
 def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, steps, rule,
@@ -105,37 +98,30 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
     eta, eps, has_tau, tau = rule[1], rule[2], rule[3] != 0.0, rule[4]
     beta, mom, nesterov = rule[5], rule[6], rule[7] != 0.0
     plain = beta == 0.0 and mom == 0.0
-    nsum = 5 if l1 else 3  # the L1 norms are summed only for the L1 rule
+    nsum = 6 if l1 else 4  # the L1 norms are summed only for the L1 rule
     per_problem = rates.shape[1] > 1
     nthr = thresholds.shape[0]
     ncheck = checkpoints.shape[0]
     first_check = np.searchsorted(checkpoints, k0)
-    full = dim - dim % 8
-    # the coordinates in visiting order (groups of 8 in GROUP_ORDER, then the rest)
-    # and the pairwise lane each one goes to (8: added to the total, after the lanes)
-    visit = np.arange(dim)
-    lanes = np.full(dim, 8)
-    for base in range(0, full, 8):
-        for t in range(8):
-            visit[base + t] = base + GROUP_ORDER[t]
-            lanes[base + t] = GROUP_ORDER[t]
     # the pack, transposed: coordinate m of problem b0 + p is [m, p]
     xp = np.empty((dim, pack))
     sp = np.empty((dim, pack))
     ep = np.empty((dim, pack))
     vp = np.empty((dim, pack))
     gp = np.empty((dim, pack))
-    # sums of x^2, d^2, g^2, |x|, |g|: the 8 pairwise lanes, then [8] the total
-    acc = np.empty((5, 9, pack))
-    dot = np.empty((2, pack))  # einsum's two lanes of d.g
-    # per problem of the pack: f*, cap, ball; f, ||x||, ||d||; the statistics; the step
+    # flat views of the pack, for the loops that run over all of it
+    size = dim * pack
+    xf, sf, ef, gf = xp.reshape(size), sp.reshape(size), ep.reshape(size), gp.reshape(size)
+    # the 8 pairwise lanes of each sum (x^2, d^2, g^2, d g, |x|, |g|), lane t of problem
+    # p at [s, t * pack + p], and the totals [s, p]
+    lanes = np.empty((6, 8 * pack))
+    tot = np.empty((6, pack))
     fsp, capp, ballp = np.empty(pack), np.empty(pack), np.empty(pack)
     fv, nrm, dst, gap = np.empty(pack), np.empty(pack), np.empty(pack), np.empty(pack)
     mg, mn, md, tl = np.empty(pack), np.empty(pack), np.empty(pack), np.empty(pack)
     fi = np.empty(pack, dtype=np.intp)
     fb = np.empty((nthr, pack), dtype=np.intp)
     trust, lamp = np.empty(pack), np.empty(pack)  # r_b and lambda_k per problem
-    dp = np.empty(pack)
     live = np.empty(pack, dtype=np.bool_)
     ok = np.empty(pack, dtype=np.bool_)
     for b0 in range(0, batch, pack):
@@ -158,41 +144,12 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
             continue
         j = first_check
         for k in range(k0, k1):
-            # sums over the coordinates, in NumPy's orders (see the module docstring)
-            acc[:nsum, :8] = 0.0
-            dot[:] = 0.0
-            for idx in range(dim + 1):
-                if idx == full:  # the 8 pairwise lanes meet; the rest adds on, in order
-                    for s in range(nsum):
-                        a = acc[s]
-                        for p in range(pack):
-                            a[8, p] = (((a[0, p] + a[1, p]) + (a[2, p] + a[3, p]))
-                                       + ((a[4, p] + a[5, p]) + (a[6, p] + a[7, p])))
-                if idx == dim:
-                    break
-                m, lane, half = visit[idx], lanes[idx], visit[idx] % 2
-                for p in range(pack):
-                    dp[p] = xp[m, p] - sp[m, p]
-                for p in range(pack):
-                    gp[m, p] = ep[m, p] * dp[p]
-                for p in range(pack):
-                    acc[0, lane, p] += xp[m, p] * xp[m, p]
-                for p in range(pack):
-                    acc[1, lane, p] += dp[p] * dp[p]
-                for p in range(pack):
-                    acc[2, lane, p] += gp[m, p] * gp[m, p]
-                for p in range(pack):
-                    dot[half, p] = dp[p] * gp[m, p] + dot[half, p]
-                if l1:
-                    for p in range(pack):
-                        acc[3, lane, p] += abs(xp[m, p])
-                    for p in range(pack):
-                        acc[4, lane, p] += abs(gp[m, p])
-            tot = acc[:, 8]
+            # d, g and the sums over the coordinates, in NumPy's order
+            _pack_sums(xf, sf, ef, gf, lanes, tot, dim, pack, nsum)
             # divergence and failure checks (x - x == 0 exactly when x is finite)
             stop = False
             for p in range(pack):
-                fv[p] = 0.5 * (dot[0, p] + dot[1, p]) + fsp[p]
+                fv[p] = 0.5 * tot[3, p] + fsp[p]
                 nrm[p] = np.sqrt(tot[0, p])
                 dst[p] = np.sqrt(tot[1, p])
                 sg = tot[2, p]
@@ -245,8 +202,8 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
             # scales the direction, lambda_k the velocity (the authors' order)
             row = k - k0
             for p in range(pack):
-                wn = tot[3, p] if l1 else nrm[p]
-                gn = tot[4, p] if l1 else np.sqrt(tot[2, p])
+                wn = tot[4, p] if l1 else nrm[p]
+                gn = tot[5, p] if l1 else np.sqrt(tot[2, p])
                 denom = eps + gn + beta * wn
                 ratio = eta * wn / denom if denom > 0 else 0.0
                 trust[p] = eta if has_tau & (wn < tau) else ratio
@@ -288,3 +245,74 @@ def _all_finite(values):
             return False
     return True
 
+
+@njit(cache=True, error_model="numpy")
+def _pack_sums(xf, sf, ef, gf, lanes, tot, dim, pack, nsum):
+    """``g = e (x - x*)`` and the sums of a pack, each in ``numpy.add.reduce``'s order.
+
+    ``xf, sf, ef`` (in) and ``gf`` (out) are the pack's ``(dim, pack)`` arrays,
+    flattened. Sets ``tot[s, p]`` for the first ``nsum`` of the sums ``x^2, d^2, g^2,
+    d g, |x|, |g|`` over the coordinates of problem ``p``. NumPy sums a row of
+    ``n <= 128`` numbers into 8 accumulators, coordinate ``m < 8 floor(n/8)`` into
+    accumulator ``m mod 8``, combines them as ``((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7))``
+    and adds the remaining coordinates one by one. In the transposed pack, the 8
+    coordinates of a group are 8 consecutive rows, so adding a whole group of rows
+    onto ``lanes[s]`` elementwise is that accumulation for every problem of the pack
+    at once: one long vectorisable loop per group and sum. Each loop writes one array
+    (see :func:`lars_quadratic_chunk` on vectorisation).
+    """
+    size = dim * pack
+    for i in range(size):
+        gf[i] = ef[i] * (xf[i] - sf[i])
+    full = dim - dim % 8
+    width = 8 * pack
+    lanes[:nsum] = 0.0
+    for lo in range(0, full * pack, width):
+        xs, ss, gs = xf[lo:lo + width], sf[lo:lo + width], gf[lo:lo + width]
+        acc = lanes[0]
+        for j in range(width):
+            acc[j] += xs[j] * xs[j]
+        acc = lanes[1]
+        for j in range(width):
+            d = xs[j] - ss[j]
+            acc[j] += d * d
+        acc = lanes[2]
+        for j in range(width):
+            acc[j] += gs[j] * gs[j]
+        acc = lanes[3]
+        for j in range(width):
+            acc[j] += (xs[j] - ss[j]) * gs[j]
+        if nsum > 4:
+            acc = lanes[4]
+            for j in range(width):
+                acc[j] += abs(xs[j])
+            acc = lanes[5]
+            for j in range(width):
+                acc[j] += abs(gs[j])
+    for s in range(nsum):
+        a, t = lanes[s], tot[s]
+        for p in range(pack):
+            t[p] = (((a[p] + a[pack + p]) + (a[2 * pack + p] + a[3 * pack + p]))
+                    + ((a[4 * pack + p] + a[5 * pack + p]) + (a[6 * pack + p] + a[7 * pack + p])))
+    for lo in range(full * pack, size, pack):
+        xs, ss, gs = xf[lo:lo + pack], sf[lo:lo + pack], gf[lo:lo + pack]
+        t = tot[0]
+        for p in range(pack):
+            t[p] += xs[p] * xs[p]
+        t = tot[1]
+        for p in range(pack):
+            d = xs[p] - ss[p]
+            t[p] += d * d
+        t = tot[2]
+        for p in range(pack):
+            t[p] += gs[p] * gs[p]
+        t = tot[3]
+        for p in range(pack):
+            t[p] += (xs[p] - ss[p]) * gs[p]
+        if nsum > 4:
+            t = tot[4]
+            for p in range(pack):
+                t[p] += abs(xs[p])
+            t = tot[5]
+            for p in range(pack):
+                t[p] += abs(gs[p])

@@ -167,7 +167,7 @@ class Quadratic(Problem):
             g = self.eigs * diff
         else:
             g = self.from_eigen(self.eigs * self.to_eigen(diff))
-        f = 0.5 * np.einsum("bi,bi->b", diff, g) + self.fstar
+        f = 0.5 * np.add.reduce(diff * g, axis=1) + self.fstar  # pairwise, as the kernel sums
         return f, g
 
     def select(self, index) -> Quadratic:
