@@ -155,6 +155,18 @@ class Quadratic(Problem):
         """The same problems written in their eigenbases (``basis=None``)."""
         return Quadratic(self.eigs, self.to_eigen(self.xstar), None, self.fstar)
 
+    def in_eigenbasis(self, x: np.ndarray) -> tuple[Quadratic, np.ndarray]:
+        """``(self.diagonal(), self.to_eigen(x))`` from one pass over the bases.
+
+        ``Q^T [x, x*]`` is one batched product with two columns: the ``(B, n, n)``
+        bases, ``n`` times larger than the iterates, are read once instead of twice.
+        """
+        if self.basis is None:
+            return self, x.copy()
+        cols = np.matmul(self.basis.transpose(0, 2, 1), np.stack((x, self.xstar), axis=2))
+        return (Quadratic(self.eigs, np.ascontiguousarray(cols[:, :, 1]), None, self.fstar),
+                np.ascontiguousarray(cols[:, :, 0]))
+
     def matrix(self) -> np.ndarray:
         """Dense ``A``, shape ``(B, n, n)``."""
         if self.basis is None:

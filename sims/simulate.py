@@ -37,7 +37,7 @@ from tqdm import tqdm
 from .blocks import Blocks
 from .problems import Problem, Quadratic
 from .rules import LARS, UpdateRule
-from .schedules import Schedule, as_schedule
+from .schedules import Constant, Schedule, as_schedule
 from .validation import batch_array, finite_array, positive
 
 #: Default for ``divergence_factor``: an iterate this many times farther from
@@ -212,13 +212,19 @@ def _rates(sched: Schedule, k0: int, k1: int, batch: int) -> np.ndarray:
     """``lambda_k`` for ``k0 <= k < k1`` as a ``(k1 - k0, 1)`` or ``(k1 - k0, B)`` array.
 
     Each ``lambda_k`` is ``sched(k)``, called once per step in order, exactly as the
-    NumPy path calls it; a per-problem value must have ``B`` entries.
+    NumPy path calls it; a per-problem value must have ``B`` entries. A
+    :class:`~larscheck.sims.schedules.Constant` is called once and its row repeated.
     """
-    vals = [np.asarray(sched(k), dtype=np.float64).reshape(-1) for k in range(k0, k1)]
+    constant = type(sched) is Constant  # one row, repeated (a subclass may vary)
+    ks = range(k0, min(k1, k0 + 1)) if constant else range(k0, k1)
+    vals = [np.asarray(sched(k), dtype=np.float64).reshape(-1) for k in ks]
     width = max((v.size for v in vals), default=1)
     if width not in (1, batch):
         raise ValueError(f"the schedule must return a scalar or {batch} rates, got {width}")
-    return np.stack([np.broadcast_to(v, (width,)) for v in vals]) if vals else np.zeros((0, 1))
+    if not vals:
+        return np.zeros((0, 1))
+    table = np.stack([np.broadcast_to(v, (width,)) for v in vals])
+    return np.repeat(table, k1 - k0, axis=0) if constant else table
 
 
 def _progress(steps: int, rule: UpdateRule, progress: bool | None) -> tqdm:
@@ -386,8 +392,7 @@ def simulate(problem: Problem, rule: UpdateRule, x0, steps: int, schedule=0.1, *
 
     rotated = (isinstance(problem, Quadratic) and not problem.diagonal_form
                and rule.rotation_invariant and part.single)
-    work = problem.diagonal() if rotated else problem
-    x = problem.to_eigen(x0) if rotated else x0.copy()
+    work, x = problem.in_eigenbasis(x0) if rotated else (problem, x0.copy())
     xstar = work.xstar
     ref = np.linalg.norm(x0 - xstar, axis=1) if xstar is not None else np.linalg.norm(x0, axis=1)
     scale = np.maximum(ref, 1.0)
