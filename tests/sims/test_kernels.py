@@ -91,7 +91,16 @@ SCHEDULES = {
     "inverse": lambda lam, T: InverseDecay(2.0, 0.75),
     "callable": lambda lam, T: FromCallable(lambda k: 0.5 / (1.0 + 0.1 * k)),
     "callable-per-problem": lambda lam, T: FromCallable(lambda k: lam * (1.0 + np.cos(k))),
+    # a Constant subclass that varies: the kernel must not take it for a constant rate
+    "constant-subclass": lambda lam, T: _Wobbly(0.3),
 }
+
+
+class _Wobbly(Constant):
+    """A subclass of Constant whose rate does depend on k."""
+
+    def __call__(self, k):
+        return self.lam * (1.5 + np.sin(k))
 
 
 @pytest.mark.parametrize("name", sorted(SCHEDULES))

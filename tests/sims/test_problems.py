@@ -100,3 +100,21 @@ def test_smooth_problem_checks_shapes():
         p.value_and_grad(np.zeros((2, 3)))
     with pytest.raises(ValueError, match="mu must be <= L"):
         SmoothProblem(lambda x: x, lambda x: x, 1, 1, mu=2.0, L=1.0)
+
+
+@pytest.mark.parametrize("rotate", [True, False])
+def test_in_eigenbasis_is_diagonal_and_to_eigen_in_one_pass(rotate):
+    rng = np.random.default_rng(3)
+    p = random_quadratics(rng, 7, 9, mu=0.5, L=20.0, rotate=rotate)
+    x = rng.standard_normal((7, 9))
+    diag, y = p.in_eigenbasis(x)
+    assert diag.diagonal_form and y.flags.c_contiguous and diag.xstar.flags.c_contiguous
+    assert_allclose(y, p.to_eigen(x), rtol=0, atol=1e-13)
+    assert_allclose(diag.xstar, p.diagonal().xstar, rtol=0, atol=1e-13)
+    # the same function values at corresponding points, in either coordinates
+    f_std, _ = p.value_and_grad(x)
+    f_eig, _ = diag.value_and_grad(y)
+    assert_allclose(f_eig, f_std, rtol=1e-12)
+    before = x.copy()
+    y += 1.0  # the returned iterate is the caller's to move; x is left alone
+    assert_allclose(x, before, rtol=0, atol=0)
