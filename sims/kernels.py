@@ -6,9 +6,8 @@ The NumPy path makes about fifteen passes over the ``(B, n)`` iterates per
 step (difference, gradient, ``f``, four norms, the checks, the update), each
 a separate sweep through memory. :func:`lars_quadratic_chunk` instead runs a
 whole chunk of steps on a *pack* of :data:`PACK` problems at a time, stored
-transposed (``[coordinate, problem]``) so that the pack stays in cache and the
-innermost loops run across the problems of the pack: independent lanes, which
-the compiler vectorises without reordering any sum.
+transposed (coordinate ``m`` of problem ``p`` at ``[m, p]``) so that the pack
+stays in cache and 8 consecutive problems form one ``<8 x double>`` vector.
 
 The kernel reproduces the NumPy path *operation by operation*, so its results
 equal the NumPy path's bit for bit:
@@ -19,18 +18,33 @@ equal the NumPy path's bit for bit:
   ``m < 8 floor(n/8)`` goes to accumulator ``m mod 8``; the eight are combined as
   ``((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7))``; the remaining elements are added one by
   one. (Longer rows are split in halves by NumPy; the simulator does not send them
-  here.) In the transposed pack a group of 8 coordinates is 8 consecutive rows, so
-  the 8 accumulators of every problem of the pack are one row-block, updated by one
-  long loop per group (:func:`_pack_sums`).
+  here.)
 - The step is :meth:`larscheck.sims.rules.LARS.apply` written out per element
   (``v = m v + r d``, ``x -= lambda_k v``: the rate multiplies the velocity),
   with every option of the rule (``trust_coefficient``, ``eps``,
   ``switch_threshold``, ``weight_decay``, ``momentum``, ``nesterov``).
 
+The hot loops, the sums and the plain step, are two intrinsics that emit LLVM
+vector code directly (:func:`block_sums`, :func:`block_step`), on 8 problems at
+a time. Plain Numba loops cannot do this well: the loop vectoriser only
+vectorises innermost loops, so a loop over the problems of a pack keeps its
+accumulators in memory (a load and a store per coordinate and sum; this kernel
+ran at about 550 M updates/s that way, against about 1,100-1,400 M/s now at
+B=2000, n=50), and LLVM's SLP vectoriser, which could pack scalar accumulators
+into vectors, is off in Numba by default. In :func:`block_sums` each accumulator
+runs over its own coordinates ``t, t+8, t+16, ...`` (the lanes one after
+another), so only the few vectors of one lane are live and they stay in
+registers. The arithmetic is IEEE ``fadd``/``fsub``/``fmul`` without fast-math
+flags (no reassociation, no fused multiply-add): element by element the same
+operations as the NumPy path, hence the same bits. Where vectors are narrower
+LLVM splits each ``<8 x double>`` operation into several, with the same results.
+
 Compiled code is cached on disk (``cache=True``): the first call in a fresh
 environment compiles it (several seconds); later processes load it (about
 0.3 s, plus about 0.2 s to import Numba). The simulator therefore sends only
-long runs here (``FUSED_MIN_UPDATES`` in :mod:`larscheck.sims.simulate`).
+long runs here (``FUSED_MIN_UPDATES`` in :mod:`larscheck.sims.simulate`). Numba
+checks only this file for changes when it decides whether a cache is stale,
+which is why the intrinsics live here too.
 """
 
 from __future__ import annotations
@@ -38,13 +52,140 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
-#: Problems run side by side in one pack (the SIMD lanes of the kernel's inner loops).
-#: Results do not depend on it. 32 keeps a pack's arrays (about 50 KB at n=50) near L1;
-#: 16, 32 and 64 measured within noise of each other here (500-580 M updates/s at
-#: B=2000, n=50 on diagonal quadratics), 8 much slower (loop overhead), 128-256 slower.
-PACK = 32
+#: Problems per vector (the block a call works on).
+WIDTH = 8
+
+_F64 = ir.DoubleType()
+_VEC = ir.VectorType(_F64, WIDTH)
+_I64 = ir.IntType(64)
+
+
+def _data(context, builder, ty, value):
+    """The data pointer of a Numba array value."""
+    return cgutils.create_struct_proxy(ty)(context, builder, value=value).data
+
+
+def _vector_at(builder, ptr, index):
+    """Pointer to the 8 doubles at ``ptr[index]``, as a vector pointer."""
+    return builder.bitcast(builder.gep(ptr, [index]), _VEC.as_pointer())
+
+
+def _load(builder, ptr, index):
+    return builder.load(_vector_at(builder, ptr, index), align=8)
+
+
+def _store(builder, value, ptr, index):
+    builder.store(value, _vector_at(builder, ptr, index), align=8)
+
+
+def _fabs(builder, value):
+    fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(_VEC, [_VEC]),
+                                        f"llvm.fabs.v{WIDTH}f64")
+    return builder.call(fn, [value])
+
+
+def _accumulate(builder, acc, coordinate):
+    """Add one coordinate's ``x^2, d^2, g^2, d g`` (and ``|x|, |g|``) to the accumulators."""
+    x, d, g = coordinate
+    terms = [builder.fmul(x, x), builder.fmul(d, d), builder.fmul(g, g), builder.fmul(d, g)]
+    if len(acc) > 4:
+        terms += [_fabs(builder, x), _fabs(builder, g)]
+    for a, term in zip(acc, terms, strict=True):
+        builder.store(builder.fadd(builder.load(a), term), a)
+
+
+def _coordinate(builder, ptrs, m, stride, base):
+    """Load ``x, x*, e`` at coordinate ``m`` of the block, store ``g``; return ``x, d, g``."""
+    xp, sp, ep, gp = ptrs
+    at = builder.add(builder.mul(m, stride), base)
+    x = _load(builder, xp, at)
+    d = builder.fsub(x, _load(builder, sp, at))
+    g = builder.fmul(_load(builder, ep, at), d)
+    _store(builder, g, gp, at)
+    return x, d, g
+
+
+@intrinsic
+def block_sums(typingctx, x, xstar, eigs, grad, tot, base, stride, dim, nsum):
+    """``grad = eigs (x - xstar)`` and the sums of 8 problems, in NumPy's order.
+
+    ``x, xstar, eigs`` (read) and ``grad`` (written) are flat pack arrays, coordinate
+    ``m`` of problem ``base + q`` (``q < 8``) at ``[m * stride + base + q]``; ``dim``
+    coordinates. Writes ``tot[s * stride + base + q]`` for the ``nsum`` sums
+    (``x^2, d^2, g^2, d g``, then ``|x|, |g|`` when ``nsum`` is 6). ``nsum`` must be a
+    literal 4 or 6; ``dim <= 128`` (one pairwise block, see the module docstring).
+    """
+    if not isinstance(nsum, types.IntegerLiteral) or nsum.literal_value not in (4, 6):
+        return None
+    count = nsum.literal_value
+    sig = types.void(x, xstar, eigs, grad, tot, base, stride, dim, nsum)
+
+    def codegen(context, builder, signature, args):
+        ptrs = [_data(context, builder, signature.args[i], args[i]) for i in range(4)]
+        tp = _data(context, builder, signature.args[4], args[4])
+        base, stride, dim = args[5], args[6], args[7]
+        zero = ir.Constant(_VEC, [0.0] * WIDTH)
+        acc = [cgutils.alloca_once(builder, _VEC) for _ in range(count)]
+        groups = builder.udiv(dim, ir.Constant(_I64, 8))
+        lanes = []  # lanes[t][s]: accumulator t of sum s
+        for t in range(8):
+            for a in acc:
+                builder.store(zero, a)
+            with cgutils.for_range(builder, groups) as loop:
+                m = builder.add(builder.mul(loop.index, ir.Constant(_I64, 8)),
+                                ir.Constant(_I64, t))
+                _accumulate(builder, acc, _coordinate(builder, ptrs, m, stride, base))
+            lanes.append([builder.load(a) for a in acc])
+        for s, a in enumerate(acc):
+            r = [lanes[t][s] for t in range(8)]
+            add = builder.fadd
+            builder.store(add(add(add(r[0], r[1]), add(r[2], r[3])),
+                              add(add(r[4], r[5]), add(r[6], r[7]))), a)
+        full = builder.mul(groups, ir.Constant(_I64, 8))
+        with cgutils.for_range_slice(builder, full, dim, ir.Constant(_I64, 1)) as (m, _):
+            _accumulate(builder, acc, _coordinate(builder, ptrs, m, stride, base))
+        for s, a in enumerate(acc):
+            at = builder.add(builder.mul(ir.Constant(_I64, s), stride), base)
+            _store(builder, builder.load(a), tp, at)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@intrinsic
+def block_step(typingctx, x, grad, rate, trust, base, stride, dim):
+    """``x -= rate (trust grad)`` for 8 problems (the plain LARS step, as the NumPy path).
+
+    ``x`` (updated) and ``grad`` are flat pack arrays laid out as in :func:`block_sums`;
+    ``rate[base + q]`` and ``trust[base + q]`` are problem ``base + q``'s ``lambda_k`` and
+    trust ratio.
+    """
+    sig = types.void(x, grad, rate, trust, base, stride, dim)
+
+    def codegen(context, builder, signature, args):
+        xp, gp, lp, rp = (_data(context, builder, signature.args[i], args[i]) for i in range(4))
+        base, stride, dim = args[4], args[5], args[6]
+        lam, ratio = _load(builder, lp, base), _load(builder, rp, base)
+        with cgutils.for_range(builder, dim) as loop:
+            at = builder.add(builder.mul(loop.index, stride), base)
+            step = builder.fmul(lam, builder.fmul(ratio, _load(builder, gp, at)))
+            _store(builder, builder.fsub(_load(builder, xp, at), step), xp, at)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+#: Problems run side by side in one pack: a multiple of :data:`WIDTH`. Results do not
+#: depend on it. At B=2000, n=50 on diagonal quadratics, 8 and 16 ran at about 1,350 M
+#: updates/s here, 32 at 1,150, 64 at 1,000, 128 at 800 (a pack of 16 at n=50 keeps
+#: its arrays, about 40 KB, in a 48 KB L1 cache).
+PACK = 16
+
 
 @njit(cache=True, error_model="numpy")
 def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, steps, rule,
@@ -60,14 +201,12 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
     into the statistics and, for ``k < steps``, take the step with rate
     ``rates[k - k0, i]`` (column 0 when ``rates`` has one column).
 
-    Problems run in packs of ``pack`` (:data:`PACK`), transposed so that the inner
-    loops run over the problems of a pack (independent, hence vectorisable
-    without reordering any sum). ``pack`` is a run-time argument on purpose: with
-    a compile-time trip count LLVM unrolls those loops completely and then cannot
-    vectorise them (it cannot prove that the arrays do not overlap); with a
-    run-time one it vectorises them behind a run-time overlap check. For the same
-    reason each inner loop over the coordinates writes one array only. Needs
-    ``n <= 128`` (one pairwise block, see the module docstring).
+    Problems run in packs of ``pack`` (:data:`PACK`, a multiple of :data:`WIDTH`),
+    transposed; the sums and the plain step run on each block of 8 problems of the
+    pack (:func:`block_sums`, :func:`block_step`), the rest (checks, statistics,
+    the step with weight decay or momentum) in loops over the problems of the
+    pack, which LLVM vectorises where it can. Needs ``n <= 128`` (one pairwise
+    block, see the module docstring).
 
     Parameters
     ----------
@@ -93,12 +232,13 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
     pack : int
         Problems per pack.
     """
+    if pack % WIDTH != 0:
+        raise ValueError("the pack size must be a multiple of WIDTH (8)")
     batch, dim = x.shape
     l1 = rule[0] != 0.0
     eta, eps, has_tau, tau = rule[1], rule[2], rule[3] != 0.0, rule[4]
     beta, mom, nesterov = rule[5], rule[6], rule[7] != 0.0
     plain = beta == 0.0 and mom == 0.0
-    nsum = 6 if l1 else 4  # the L1 norms are summed only for the L1 rule
     per_problem = rates.shape[1] > 1
     nthr = thresholds.shape[0]
     ncheck = checkpoints.shape[0]
@@ -109,13 +249,12 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
     ep = np.empty((dim, pack))
     vp = np.empty((dim, pack))
     gp = np.empty((dim, pack))
-    # flat views of the pack, for the loops that run over all of it
+    # flat views of the pack, for the vector blocks
     size = dim * pack
     xf, sf, ef, gf = xp.reshape(size), sp.reshape(size), ep.reshape(size), gp.reshape(size)
-    # the 8 pairwise lanes of each sum (x^2, d^2, g^2, d g, |x|, |g|), lane t of problem
-    # p at [s, t * pack + p], and the totals [s, p]
-    lanes = np.empty((6, 8 * pack))
+    # the sums x^2, d^2, g^2, d g, |x|, |g| of problem p at [s, p]
     tot = np.empty((6, pack))
+    totf = tot.reshape(6 * pack)
     fsp, capp, ballp = np.empty(pack), np.empty(pack), np.empty(pack)
     fv, nrm, dst, gap = np.empty(pack), np.empty(pack), np.empty(pack), np.empty(pack)
     mg, mn, md, tl = np.empty(pack), np.empty(pack), np.empty(pack), np.empty(pack)
@@ -145,7 +284,11 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
         j = first_check
         for k in range(k0, k1):
             # d, g and the sums over the coordinates, in NumPy's order
-            _pack_sums(xf, sf, ef, gf, lanes, tot, dim, pack, nsum)
+            for base in range(0, pack, WIDTH):
+                if l1:
+                    block_sums(xf, sf, ef, gf, totf, base, pack, dim, 6)
+                else:
+                    block_sums(xf, sf, ef, gf, totf, base, pack, dim, 4)
             # divergence and failure checks (x - x == 0 exactly when x is finite)
             stop = False
             for p in range(pack):
@@ -210,9 +353,8 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
                 rate = rates[row, min(b0 + p, batch - 1)] if per_problem else rates[row, 0]
                 lamp[p] = rate if live[p] else 0.0
             if plain:
-                for m in range(dim):
-                    for p in range(pack):
-                        xp[m, p] -= lamp[p] * (trust[p] * gp[m, p])
+                for base in range(0, pack, WIDTH):
+                    block_step(xf, gf, lamp, trust, base, pack, dim)
             else:
                 for m in range(dim):
                     for p in range(pack):
@@ -244,75 +386,3 @@ def _all_finite(values):
         if not math.isfinite(v):
             return False
     return True
-
-
-@njit(cache=True, error_model="numpy")
-def _pack_sums(xf, sf, ef, gf, lanes, tot, dim, pack, nsum):
-    """``g = e (x - x*)`` and the sums of a pack, each in ``numpy.add.reduce``'s order.
-
-    ``xf, sf, ef`` (in) and ``gf`` (out) are the pack's ``(dim, pack)`` arrays,
-    flattened. Sets ``tot[s, p]`` for the first ``nsum`` of the sums ``x^2, d^2, g^2,
-    d g, |x|, |g|`` over the coordinates of problem ``p``. NumPy sums a row of
-    ``n <= 128`` numbers into 8 accumulators, coordinate ``m < 8 floor(n/8)`` into
-    accumulator ``m mod 8``, combines them as ``((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7))``
-    and adds the remaining coordinates one by one. In the transposed pack, the 8
-    coordinates of a group are 8 consecutive rows, so adding a whole group of rows
-    onto ``lanes[s]`` elementwise is that accumulation for every problem of the pack
-    at once: one long vectorisable loop per group and sum. Each loop writes one array
-    (see :func:`lars_quadratic_chunk` on vectorisation).
-    """
-    size = dim * pack
-    for i in range(size):
-        gf[i] = ef[i] * (xf[i] - sf[i])
-    full = dim - dim % 8
-    width = 8 * pack
-    lanes[:nsum] = 0.0
-    for lo in range(0, full * pack, width):
-        xs, ss, gs = xf[lo:lo + width], sf[lo:lo + width], gf[lo:lo + width]
-        acc = lanes[0]
-        for j in range(width):
-            acc[j] += xs[j] * xs[j]
-        acc = lanes[1]
-        for j in range(width):
-            d = xs[j] - ss[j]
-            acc[j] += d * d
-        acc = lanes[2]
-        for j in range(width):
-            acc[j] += gs[j] * gs[j]
-        acc = lanes[3]
-        for j in range(width):
-            acc[j] += (xs[j] - ss[j]) * gs[j]
-        if nsum > 4:
-            acc = lanes[4]
-            for j in range(width):
-                acc[j] += abs(xs[j])
-            acc = lanes[5]
-            for j in range(width):
-                acc[j] += abs(gs[j])
-    for s in range(nsum):
-        a, t = lanes[s], tot[s]
-        for p in range(pack):
-            t[p] = (((a[p] + a[pack + p]) + (a[2 * pack + p] + a[3 * pack + p]))
-                    + ((a[4 * pack + p] + a[5 * pack + p]) + (a[6 * pack + p] + a[7 * pack + p])))
-    for lo in range(full * pack, size, pack):
-        xs, ss, gs = xf[lo:lo + pack], sf[lo:lo + pack], gf[lo:lo + pack]
-        t = tot[0]
-        for p in range(pack):
-            t[p] += xs[p] * xs[p]
-        t = tot[1]
-        for p in range(pack):
-            d = xs[p] - ss[p]
-            t[p] += d * d
-        t = tot[2]
-        for p in range(pack):
-            t[p] += gs[p] * gs[p]
-        t = tot[3]
-        for p in range(pack):
-            t[p] += (xs[p] - ss[p]) * gs[p]
-        if nsum > 4:
-            t = tot[4]
-            for p in range(pack):
-                t[p] += abs(xs[p])
-            t = tot[5]
-            for p in range(pack):
-                t[p] += abs(gs[p])

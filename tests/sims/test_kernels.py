@@ -5,9 +5,13 @@ so that each path is forced), and all of the Trajectory must agree.
 """
 
 import importlib
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
+from numba import njit
 from numpy.testing import assert_array_equal
 
 from larscheck.sims import (
@@ -23,6 +27,7 @@ from larscheck.sims import (
     simulate,
 )
 from larscheck.sims.blocks import Blocks
+from larscheck.sims.kernels import block_step, block_sums
 from larscheck.sims.problems import random_directions
 
 sim = importlib.import_module("larscheck.sims.simulate")
@@ -72,15 +77,23 @@ def test_lars_per_problem_rates_with_divergence(monkeypatch, n):
     assert_same(a, b)
 
 
-@pytest.mark.parametrize("pack", [8, 16])
+@pytest.mark.parametrize("pack", [8, 48])
 def test_results_do_not_depend_on_the_pack_size(monkeypatch, pack):
-    """Several packs (the last one partial) give what one pack and the NumPy path give."""
+    """Packs of 8 (the last partial) or one partial pack of 48 give the default's results."""
     p, x0, lam = spread_batch(7, 45, 13)
-    reference, one_pack = both_paths(monkeypatch, p, LARS(), x0, 200, lam, checkpoints=20)
+    reference, default = both_paths(monkeypatch, p, LARS(), x0, 200, lam, checkpoints=20)
     monkeypatch.setattr(importlib.import_module("larscheck.sims.kernels"), "PACK", pack)
-    several = simulate(p, LARS(), x0, 200, lam, checkpoints=20)
-    assert_same(reference, several)
-    assert_same(one_pack, several)
+    other = simulate(p, LARS(), x0, 200, lam, checkpoints=20)
+    assert_same(reference, other)
+    assert_same(default, other)
+
+
+def test_pack_size_must_be_a_multiple_of_the_vector_width(monkeypatch):
+    p, x0, lam = spread_batch(7, 45, 13)
+    monkeypatch.setattr(sim, "FUSED_MIN_UPDATES", 0)
+    monkeypatch.setattr(importlib.import_module("larscheck.sims.kernels"), "PACK", 12)
+    with pytest.raises(ValueError, match="multiple"):
+        simulate(p, LARS(), x0, 10, lam)
 
 
 SCHEDULES = {
@@ -178,3 +191,87 @@ def test_other_cases_take_the_numpy_path(case):
     assert not sim._fused_applies(work, rule, part, steps, case == "path")
     assert sim._fused_applies(work, LARS(), Blocks(work.dim), 10**9, False) == (
         case not in ("dim", "rotated-l1"))
+
+
+@njit
+def _block_sums_of(x, xstar, eigs, pack, l1):
+    """Run :func:`block_sums` on every block of 8 problems of one pack; return g and the sums."""
+    dim = x.shape[0] // pack
+    grad, tot = np.empty_like(x), np.zeros(6 * pack)
+    for base in range(0, pack, 8):
+        if l1:
+            block_sums(x, xstar, eigs, grad, tot, base, pack, dim, 6)
+        else:
+            block_sums(x, xstar, eigs, grad, tot, base, pack, dim, 4)
+    return grad, tot.reshape(6, pack)
+
+
+@pytest.mark.parametrize("dim", [1, 5, 8, 9, 16, 31, 64, 100, 128])
+def test_block_sums_are_numpys_pairwise_sums_bit_for_bit(dim):
+    rng = np.random.default_rng(dim)
+    pack = 16
+    # magnitudes over 12 decades, so that summing in another order changes the bits
+    scale = 10.0 ** rng.uniform(-6, 6, (pack, dim))
+    x, xstar = scale * rng.standard_normal((pack, dim)), scale * rng.standard_normal((pack, dim))
+    eigs = rng.uniform(0.1, 10.0, (pack, dim))
+    packed = [np.ascontiguousarray(a.T).reshape(-1) for a in (x, xstar, eigs)]
+    grad, tot = _block_sums_of(*packed, pack, True)
+    d = x - xstar
+    g = eigs * d
+    assert_array_equal(grad.reshape(dim, pack).T, g)
+    expected = [x * x, d * d, g * g, d * g, np.abs(x), np.abs(g)]
+    for s, terms in enumerate(expected):
+        assert_array_equal(tot[s], np.add.reduce(terms, axis=1), err_msg=f"sum {s}")
+    if dim >= 16:  # the data tell orders apart: a plain running sum gives other bits
+        running = np.zeros(pack)
+        for m in range(dim):
+            running += expected[0][:, m]
+        assert not np.array_equal(running, tot[0])
+    _, tot4 = _block_sums_of(*packed, pack, False)
+    assert_array_equal(tot4[:4], tot[:4])
+
+
+def test_block_step_is_the_lars_step_bit_for_bit():
+    rng = np.random.default_rng(1)
+    pack, dim = 16, 13
+    x, g = rng.standard_normal((pack, dim)), rng.standard_normal((pack, dim))
+    rate, trust = rng.uniform(0, 2, pack), rng.uniform(0, 50, pack)
+    xf, gf = np.ascontiguousarray(x.T).reshape(-1), np.ascontiguousarray(g.T).reshape(-1)
+    _block_steps(xf, gf, rate, trust, pack, dim)
+    assert_array_equal(xf.reshape(dim, pack).T, x - rate[:, None] * (trust[:, None] * g))
+
+
+@njit
+def _block_steps(x, grad, rate, trust, pack, dim):
+    for base in range(0, pack, 8):
+        block_step(x, grad, rate, trust, base, pack, dim)
+
+
+#: A fresh process that compiles the kernel for a baseline x86-64 CPU (SSE2 vectors,
+#: no AVX, no FMA), with its own empty cache, and compares it with the NumPy path.
+_GENERIC_CPU = """
+import importlib, numpy as np
+from larscheck.sims import LARS, random_quadratics, simulate
+sim = importlib.import_module("larscheck.sims.simulate")
+rng = np.random.default_rng(5)
+p = random_quadratics(rng, 21, 13, mu=0.5, L=40.0, xstar_norm=(0.1, 20.0))
+x0 = p.xstar + 30.0 * rng.standard_normal((21, 13))
+lam = np.exp(rng.uniform(np.log(1e-3), np.log(4.0), 21))
+runs = []
+for threshold in (np.iinfo(np.int64).max, 0):
+    sim.FUSED_MIN_UPDATES = threshold
+    t = simulate(p, LARS(), x0, 150, lam, gap_thresholds=[1e-3])
+    runs.append((t.final_x, t.min_gap, t.max_dist, t.tail_radius, t.first_below, t.diverged_at))
+for a, b in zip(*runs):
+    np.testing.assert_array_equal(a, b)
+print("same")
+"""
+
+
+def test_kernel_is_bit_identical_on_a_baseline_cpu(tmp_path):
+    """With narrower vectors LLVM splits the <8 x double> operations; the bits stay the same."""
+    env = dict(os.environ, NUMBA_CPU_NAME="generic", NUMBA_CACHE_DIR=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", _GENERIC_CPU], env=env, capture_output=True,
+                         text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "same"
