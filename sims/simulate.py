@@ -182,13 +182,14 @@ class _Stats:
 
 
 #: Smallest ``B * n * steps`` (coordinate updates) for which :func:`simulate` uses the
-#: fused kernel of :mod:`larscheck.sims.kernels` where it applies. The kernel runs about
-#: 5 times faster than the NumPy path (about 450 vs 80 M updates/s at B=2000, n=50), but
-#: loading it costs about 0.6 s once per process (importing Numba and reading its on-disk
-#: cache; the very first call in a fresh environment compiles it, 5-15 s). Runs below
-#: this size (under about 0.15 s on the NumPy path) stay on NumPy and never import
-#: Numba; a lone run between this and about 5e7 updates pays the load once, and every
-#: later run in the process gains. Figures from ``benchmarks/simulator_throughput.py``.
+#: fused kernel of :mod:`larscheck.sims.kernels` where it applies. A whole call runs about
+#: 10 times faster than on the NumPy path (about 700 vs 65 M updates/s at B=2000, n=50,
+#: rotated problems), but loading the kernel costs about 0.6 s once per process (importing
+#: Numba and reading its on-disk cache; the very first call in a fresh environment
+#: compiles it, 5-15 s). Runs below this size (under about 0.15 s on the NumPy path) stay
+#: on NumPy and never import Numba; a lone run between this and about 4e7 updates pays the
+#: load once, and every later run in the process gains. Figures from
+#: ``benchmarks/simulator_throughput.py``.
 FUSED_MIN_UPDATES = 10_000_000
 
 #: Largest dimension the fused kernel takes: NumPy sums up to 128 numbers in one
