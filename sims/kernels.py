@@ -63,6 +63,17 @@ WIDTH = 8
 _F64 = ir.DoubleType()
 _VEC = ir.VectorType(_F64, WIDTH)
 _I64 = ir.IntType(64)
+_FLAT = types.Array(types.float64, 1, "C")
+
+
+def _accepts(arrays, integers) -> bool:
+    """Whether the intrinsics' arguments have their types: flat float64 arrays, integers.
+
+    The intrinsics do not check bounds; their one caller, :func:`lars_quadratic_chunk`,
+    passes pack arrays of ``dim * stride`` numbers and blocks ``base + 8 <= stride``.
+    """
+    return (all(a == _FLAT for a in arrays)
+            and all(isinstance(i, types.Integer) for i in integers))
 
 
 def _data(context, builder, ty, value):
@@ -76,14 +87,17 @@ def _vector_at(builder, ptr, index):
 
 
 def _load(builder, ptr, index):
+    """The 8 doubles at ``ptr[index]``."""
     return builder.load(_vector_at(builder, ptr, index), align=8)
 
 
 def _store(builder, value, ptr, index):
+    """Write the vector ``value`` to the 8 doubles at ``ptr[index]``."""
     builder.store(value, _vector_at(builder, ptr, index), align=8)
 
 
 def _fabs(builder, value):
+    """``|value|`` elementwise (LLVM's ``fabs`` intrinsic)."""
     fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(_VEC, [_VEC]),
                                         f"llvm.fabs.v{WIDTH}f64")
     return builder.call(fn, [value])
@@ -120,7 +134,8 @@ def block_sums(typingctx, x, xstar, eigs, grad, tot, base, stride, dim, nsum):
     (``x^2, d^2, g^2, d g``, then ``|x|, |g|`` when ``nsum`` is 6). ``nsum`` must be a
     literal 4 or 6; ``dim <= 128`` (one pairwise block, see the module docstring).
     """
-    if not isinstance(nsum, types.IntegerLiteral) or nsum.literal_value not in (4, 6):
+    if (not _accepts((x, xstar, eigs, grad, tot), (base, stride, dim))
+            or not isinstance(nsum, types.IntegerLiteral) or nsum.literal_value not in (4, 6)):
         return None
     count = nsum.literal_value
     sig = types.void(x, xstar, eigs, grad, tot, base, stride, dim, nsum)
@@ -165,6 +180,8 @@ def block_step(typingctx, x, grad, rate, trust, base, stride, dim):
     ``rate[base + q]`` and ``trust[base + q]`` are problem ``base + q``'s ``lambda_k`` and
     trust ratio.
     """
+    if not _accepts((x, grad, rate, trust), (base, stride, dim)):
+        return None
     sig = types.void(x, grad, rate, trust, base, stride, dim)
 
     def codegen(context, builder, signature, args):

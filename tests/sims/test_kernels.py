@@ -275,3 +275,13 @@ def test_kernel_is_bit_identical_on_a_baseline_cpu(tmp_path):
                          text=True, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "same"
+
+
+def test_block_intrinsics_take_only_flat_float64_arrays():
+    from numba.core.errors import TypingError
+
+    x = np.zeros(16, dtype=np.float32)
+    with pytest.raises(TypingError):
+        _block_steps(x, x, np.zeros(8), np.zeros(8), 8, 2)
+    with pytest.raises(TypingError):
+        _block_sums_of(np.zeros((2, 8)), np.zeros((2, 8)), np.zeros((2, 8)), 8, False)
