@@ -1,9 +1,11 @@
 """The results file of a sweep: JSON Lines, appended as cells finish, resumable.
 
 Layout: the first line is a header ``{"kind": "larscheck.sweep", "format": 1,
-"larscheck": VERSION, "spec": {...}}`` holding the whole grid and the version
-that computed the cells (a resume with another version is refused, so one
-file never mixes results of different code); every further line is one finished
+"larscheck": VERSION, "versions": {...}, "spec": {...}}`` holding the whole grid,
+the larscheck version and the versions of Python and the numerical packages
+that computed the cells (:func:`larscheck.sims.output.versions`; a resume under
+other versions is refused, so one file never mixes results of different code);
+every further line is one finished
 cell, ``{"key": ..., "cell": {...}, "stats": {...}}``. Keys are sorted and no
 timing is stored, so the same cell always gives the same bytes.
 
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import larscheck
-from larscheck.sims.output import to_jsonable
+from larscheck.sims.output import to_jsonable, versions
 
 HEADER_KIND = "larscheck.sweep"
 FORMAT = 1
@@ -40,6 +42,9 @@ class SweepFile:
         The grid from the header; ``None`` for an empty file.
     version : str or None
         The larscheck version that wrote the file.
+    versions : dict or None
+        The versions of larscheck, Python and the numerical packages that wrote it
+        (``None`` for files written before they were recorded).
     records : dict[str, dict]
         Finished cells by key, in file order.
     good_bytes : int
@@ -50,6 +55,7 @@ class SweepFile:
 
     spec: dict | None = None
     version: str | None = None
+    versions: dict | None = None
     records: dict[str, dict] = field(default_factory=dict)
     good_bytes: int = 0
     torn: bool = False
@@ -81,6 +87,7 @@ def parse(path: str | os.PathLike, data: bytes) -> SweepFile:
                 raise ValueError(f"{path}: results format {obj.get('format')!r} is not "
                                  f"supported (expected {FORMAT})")
             out.spec, out.version = obj["spec"], obj.get("larscheck")
+            out.versions = obj.get("versions")
             continue
         key = obj.get("key")
         if not isinstance(key, str) or not isinstance(obj.get("stats"), dict):
@@ -173,7 +180,8 @@ class ResultStore:
         content = parse(self.path, data)
         if content.spec is None:  # empty, or a header torn by a crash
             header = encode({"kind": HEADER_KIND, "format": FORMAT,
-                             "larscheck": larscheck.__version__, "spec": self.spec})
+                             "larscheck": larscheck.__version__, "versions": versions(),
+                             "spec": self.spec})
             if not header.startswith(data):
                 raise ValueError(f"{self.path} is not a larscheck sweep results file of this "
                                  f"grid (it has no complete line); not overwriting it")
@@ -187,6 +195,15 @@ class ResultStore:
             raise ValueError(f"results file {str(self.path)!r} was computed by larscheck "
                              f"{content.version}, this is {larscheck.__version__}; start a "
                              f"new file so that results of different versions do not mix")
+        now = versions()
+        changed = [f"{name} {then} -> {now.get(name, 'not installed')}"
+                   for name, then in sorted((content.versions or {}).items())
+                   if now.get(name, "not installed") != then]
+        if changed:
+            diff = ", ".join(changed)
+            raise ValueError(f"results file {str(self.path)!r} was computed with other "
+                             f"package versions ({diff}); start a new file so that results "
+                             f"of different versions do not mix")
         if content.spec != self.spec:
             raise ValueError(f"results file {str(self.path)!r} belongs to a different sweep "
                              f"({_spec_difference(content.spec, self.spec)})")

@@ -8,6 +8,7 @@ import pytest
 
 import larscheck
 from larscheck.proofs_check.sweep_store import ResultStore, encode, read_results
+from larscheck.sims.output import versions
 
 SPEC = {"kappa": [1.0, 10.0], "lam": [0.1], "seeds": 1}
 
@@ -143,7 +144,8 @@ def test_header_is_json(tmp_path):
         pass
     header = json.loads(path.read_text().splitlines()[0])
     assert header == {"kind": "larscheck.sweep", "format": 1,
-                      "larscheck": larscheck.__version__, "spec": SPEC}
+                      "larscheck": larscheck.__version__, "versions": versions(),
+                      "spec": SPEC}
 
 
 def test_resume_refuses_another_version(tmp_path):
@@ -156,3 +158,31 @@ def test_resume_refuses_another_version(tmp_path):
     assert read_results(path).version == "0.0.1"
     with pytest.raises(ValueError, match=r"computed by larscheck 0\.0\.1, this is"):
         ResultStore(path, SPEC, resume=True).__enter__()
+
+
+def _rewrite_header(path, edit):
+    """Apply ``edit`` to the header object of a results file."""
+    lines = path.read_text().splitlines(keepends=True)
+    header = json.loads(lines[0])
+    edit(header)
+    path.write_bytes(encode(header) + "".join(lines[1:]).encode())
+
+
+def test_resume_refuses_other_package_versions(tmp_path):
+    path = tmp_path / "r.jsonl"
+    with ResultStore(path, SPEC, resume=False) as store:
+        store.append(_record(0))
+    _rewrite_header(path, lambda h: h["versions"].update(numpy="1.0.0"))
+    assert read_results(path).versions["numpy"] == "1.0.0"
+    with pytest.raises(ValueError, match=r"other package versions \(numpy 1\.0\.0 -> "):
+        ResultStore(path, SPEC, resume=True).__enter__()
+
+
+def test_files_from_before_versions_were_recorded_still_resume(tmp_path):
+    path = tmp_path / "r.jsonl"
+    with ResultStore(path, SPEC, resume=False) as store:
+        store.append(_record(0))
+    _rewrite_header(path, lambda h: h.pop("versions"))
+    assert read_results(path).versions is None
+    with ResultStore(path, SPEC, resume=True) as store:
+        assert "cell-0" in store.done
