@@ -16,7 +16,7 @@ live in :mod:`larscheck.strategies`.
 
 __version__ = "0.1.0"
 
-from importlib import import_module
+from importlib import import_module as _import_module
 
 from larscheck.sims import (
     LARS,
@@ -52,10 +52,15 @@ _LAZY = {
 
 def __getattr__(name):
     if name == "KerasLARS":  # not in __all__: `import *` must not load TensorFlow
-        return import_module("larscheck.sims.keras_lars").LARS
+        return _import_module("larscheck.sims.keras_lars").LARS
     if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
+        return getattr(_import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'larscheck' has no attribute {name!r}")
+
+
+def __dir__():
+    """The module's names, the lazy ones included (so that completion finds them)."""
+    return sorted({*globals(), *_LAZY, "KerasLARS"})
 
 
 __all__ = [
