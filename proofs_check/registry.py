@@ -119,10 +119,28 @@ def register(**fields) -> Callable[[Callable[[Context], Verdict]], Callable[[Con
 def statements(ids: Iterable[str] | None = None) -> list[Statement]:
     """The registered statements (all, or ``ids``), in :data:`ORDER`.
 
+    The first call imports the check modules (:data:`CHECK_MODULES`), which
+    register the checks and plug the built-in ``conjecture1`` search.
+
+    Parameters
+    ----------
+    ids : iterable of str, optional
+        Statement ids (see :data:`ORDER`), e.g. ``["lemma1", "theorem2"]``.
+        Duplicates are dropped and the order given is ignored. A bare string is
+        iterated character by character (so ``"lemma1"`` is an error; pass
+        ``["lemma1"]``). ``None`` (default): every statement.
+
+    Returns
+    -------
+    list of Statement
+        The chosen :class:`Statement` entries, in the order of :data:`ORDER`.
+
     Raises
     ------
     ValueError
         For an unknown id (the message lists the known ones).
+    RuntimeError
+        If a statement of :data:`ORDER` has no registered check.
     """
     for module in CHECK_MODULES:
         importlib.import_module(module)
@@ -146,6 +164,23 @@ def plug_search(statement_id: str, search: Callable | None) -> None:
     returns ``None`` (nothing found) or a witness dict as documented by the
     statement's check (for ``conjecture1``: ``{"function": ..., "points": ...,
     "cos_alpha": ..., "verified": {...}}``).
+
+    Only the ``conjecture1`` check consults a plugged search at present (through
+    :func:`plugged_search`); it uses the returned witness only when
+    ``witness["verified"]["refutes"]`` is true (the ``verified`` dict of
+    :func:`~larscheck.proofs_check.witness.verify_witness`), and otherwise falls
+    back to its own sampling. The first :func:`statements` or ``verify`` call of
+    a process imports :mod:`~larscheck.proofs_check.search_hooks`, which plugs the
+    built-in search into ``conjecture1``, replacing a search plugged there earlier.
+
+    Parameters
+    ----------
+    statement_id : str
+        Id of the statement, one of :data:`ORDER` (``ValueError`` otherwise).
+    search : callable or None
+        ``search(ctx) -> dict or None``, replacing any search plugged into
+        ``statement_id`` before; ``None`` removes it (no error if none was
+        plugged). Anything else that is not callable raises ``TypeError``.
     """
     if statement_id not in ORDER:
         raise ValueError(f"unknown statement id {statement_id!r}; known: {', '.join(ORDER)}")

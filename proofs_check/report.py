@@ -58,7 +58,27 @@ class Result:
 
 @dataclass
 class Report:
-    """Results of one ``verify`` run."""
+    """Results of one ``verify`` run.
+
+    Made by :func:`verify`, which fills ``results`` and ``simulated`` as the
+    checks run; :meth:`to_dict` is the JSON document of the module docstring.
+
+    Parameters
+    ----------
+    seed : int
+        The seed of every random stream of the run (``verify(seed=...)``); shown
+        in the table and the Markdown title and written to the JSON.
+    quick : bool
+        Whether the run used the smaller suites (``verify(quick=True)``).
+    results : list of Result, optional
+        One :class:`Result` (statement, verdict, seconds) per checked statement,
+        in the order of :data:`~larscheck.proofs_check.registry.ORDER`; default
+        empty.
+    simulated : int, default 0
+        Number of problems simulated during the run
+        (:attr:`~larscheck.proofs_check.suite.Context.simulated`, shared runs
+        counted once); written as ``simulated_problems``.
+    """
 
     seed: int
     quick: bool

@@ -330,6 +330,56 @@ def verify_witness(witness: Mapping, seed: int = 0) -> dict:
     ``uniqueness``, ``trend`` (each with its numbers and ``ok`` / ``evidence``),
     ``cos_alpha_recomputed`` (from the checked gradient),
     ``checks_passed`` and ``refutes`` (checks passed and the trend says liminf = 0).
+
+    Only ``witness["function"]`` and ``witness["points"]`` are read; what the
+    search computed (its ``cos_alpha``, ``verified``, ...) is ignored.
+
+    Parameters
+    ----------
+    witness : Mapping
+        The witness JSON as a dict, with
+
+        - ``"function"``: one member of the convex family in the format of
+          :meth:`~larscheck.sims.convex_family.ConvexFamily.to_dict`,
+          ``{"mu": float (optional, default 0), "xstar": [n floats],
+          "atoms": [{"kind": str, "weight": float, "direction": [n floats]}, ...]}``;
+          the smoothness constant ``L`` checked against is the family's,
+          ``L = mu + lambda_max(sum_j a_j c_phi_j w_j w_j^T)``, computed from it;
+        - ``"points"``: array_like of shape ``(P, n)`` (a single point ``(n,)`` is
+          read as ``(1, n)``), the points of increasing norm ``||x||`` where
+          ``cos alpha`` is claimed to fall. The trend is classified only with
+          ``P >= 4`` points of strictly increasing norm (else ``"inconclusive"``).
+    seed : int, default 0
+        Seed of the NumPy generator (``numpy.random.default_rng``) that draws the
+        extra sample points, the midpoint pairs, the gradient-quotient steps and
+        the solver starts; the same witness and seed give the same result.
+
+    Returns
+    -------
+    dict
+        The ``verified`` dict:
+
+        - ``"gradient"``, ``"convexity"``, ``"smoothness"``, ``"uniqueness"``: the
+          dicts of :func:`check_gradient`, :func:`check_convexity`,
+          :func:`check_smoothness` and :func:`check_uniqueness` (each with a bool
+          ``"ok"`` and its numbers), run at the witness points, random points
+          around ``x*`` and points on the segments between witness points;
+        - ``"trend"``: the dict of :func:`cos_trend` on ``||x||``, ``cos alpha``,
+          ``||grad f||`` and the certificate ``(f - f*)/(||grad f|| ||x - x*||)`` at
+          the points (its ``"evidence"`` is ``"liminf = 0"``, ``"against"`` or
+          ``"inconclusive"``);
+        - ``"cos_alpha_recomputed"``: list of ``P`` floats, ``cos alpha`` at the
+          points from the member's analytic gradient;
+        - ``"seed"``: the ``seed`` used (int);
+        - ``"checks_passed"``: all four checks ``ok``;
+        - ``"refutes"``: ``checks_passed`` and the trend's evidence is
+          ``"liminf = 0"``.
+
+    Raises
+    ------
+    ValueError
+        If ``"function"`` is not a valid family member or the points' dimension is
+        not the member's ``n``.
     """
     member = ConvexFamily.from_dict(witness["function"])
     points = np.atleast_2d(np.asarray(witness["points"], dtype=np.float64))

@@ -181,7 +181,31 @@ class LARS(UpdateRule):
 
 
 def PercentDelta(**kwargs) -> LARS:
-    """The L1 variant of eq. (1): ``LARS(norm="l1", ...)``."""
+    """The L1 variant of eq. (1): ``LARS(norm="l1", ...)``.
+
+    A factory function, not a class: it builds a :class:`LARS` whose trust
+    ratio uses the L1 norm, per block ``b``
+    ``r_b = eta ||w_b||_1 / (eps + ||g_b||_1 + beta ||w_b||_1)``.
+
+    Parameters
+    ----------
+    **kwargs
+        Any keyword argument of :class:`LARS` except ``norm`` (fixed to ``"l1"``;
+        passing it raises ``TypeError``), with the same defaults and checks:
+        ``trust_coefficient`` (``eta`` > 0, default 1.0), ``eps`` (``epsilon`` >= 0,
+        default 0.0), ``switch_threshold`` (``tau`` > 0 or ``None``, default
+        ``None``; compared with the L1 block norm), ``weight_decay`` (``beta`` >= 0,
+        default 0.0), ``momentum`` (``m`` in [0, 1), default 0.0), ``nesterov``
+        (bool, default ``False``) and ``adapt`` (tuple of bool, one per block, or
+        ``None``, default ``None``). With the defaults this is exactly eq. (1)
+        with the L1 norm.
+
+    Returns
+    -------
+    LARS
+        The rule, with ``norm == "l1"`` and ``name == "percentdelta"``; it is not
+        rotation invariant.
+    """
     return LARS(norm="l1", **kwargs)
 
 
@@ -198,7 +222,23 @@ class GradientDescent(UpdateRule):
 
 @dataclass(frozen=True)
 class Momentum(UpdateRule):
-    """Heavy-ball momentum, ``v = m v + lambda_k g``, ``x -= v`` (Nesterov optional)."""
+    """Heavy-ball momentum, ``v = m v + lambda_k g``, ``x -= v`` (Nesterov optional).
+
+    The rate ``lambda_k`` (a scalar or one value per problem, shape ``(B,)``)
+    scales the gradient *before* it enters the velocity, so for a decaying rate
+    the velocity keeps the old, larger rates (unlike :class:`LARS`, which
+    multiplies the accumulated velocity by ``lambda_k``). The velocity has the
+    shape ``(B, n)`` of ``x`` and starts at 0. The rule has no blocks.
+
+    Parameters
+    ----------
+    momentum : float, default 0.9
+        ``m`` in [0, 1) (``ValueError`` otherwise). With ``m = 0`` the rule is
+        plain gradient descent, ``x -= lambda_k g``.
+    nesterov : bool, default False
+        Nesterov variant: after ``v = m v + lambda_k g`` the step is
+        ``x -= m v + lambda_k g`` instead of ``x -= v``.
+    """
 
     momentum: float = 0.9
     nesterov: bool = False
@@ -225,6 +265,21 @@ class Adam(UpdateRule):
         v \\leftarrow \\beta_2 v + (1-\\beta_2) g^2,\\quad
         x \\leftarrow x - \\lambda_k
         \\frac{m / (1-\\beta_1^t)}{\\sqrt{v / (1-\\beta_2^t)} + \\epsilon}.
+
+    Element-wise on ``x`` of shape ``(B, n)``: the moments ``m`` and ``v`` have that
+    shape and start at 0; the step count ``t`` (1 at the first step) is one scalar
+    shared by the batch. ``lambda_k`` is a scalar or one rate per problem (shape
+    ``(B,)``). The rule has no blocks and is not rotation invariant.
+
+    Parameters
+    ----------
+    beta1 : float, default 0.9
+        ``beta_1`` in [0, 1): decay of the first moment ``m`` (mean of ``g``).
+    beta2 : float, default 0.999
+        ``beta_2`` in [0, 1): decay of the second moment ``v`` (mean of ``g^2``).
+    eps : float, default 1e-8
+        ``epsilon`` > 0, added to ``sqrt(v / (1 - beta_2^t))`` (outside the square
+        root) in the denominator.
     """
 
     beta1: float = 0.9

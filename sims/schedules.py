@@ -44,7 +44,22 @@ class Schedule:
 
 @dataclass(frozen=True)
 class Constant(Schedule):
-    """``lambda_k = lam`` for every k."""
+    """``lambda_k = lam`` for every k.
+
+    Parameters
+    ----------
+    lam : float or array_like of shape (B,)
+        The rate ``lambda``: a finite number > 0, or a 1-D array of them (one rate
+        per problem of a batch). Stored as a ``float`` or a float64 array of shape
+        ``(B,)``; anything else (non-finite, <= 0, two or more dimensions) raises
+        ``ValueError``.
+
+    Notes
+    -----
+    ``schedule(k)`` returns ``lam`` itself whatever ``k`` is: a float, or the
+    ``(B,)`` array; unlike the decaying schedules it does not broadcast over an
+    array of steps ``k``.
+    """
 
     lam: float | np.ndarray
     name = "constant"
@@ -58,7 +73,28 @@ class Constant(Schedule):
 
 @dataclass(frozen=True)
 class PolynomialDecay(Schedule):
-    """``lambda_k = lam0 * (1 - k/total_steps)^power`` for ``k < total_steps``, else 0."""
+    """``lambda_k = lam0 * (1 - k/total_steps)^power`` for ``k < total_steps``, else 0.
+
+    Computed as ``lam0 * clip(1 - k/T, 0, 1)^power`` with ``T = total_steps``, so
+    ``lambda_0 = lam0`` and ``lambda_k = 0`` for every ``k >= T``.
+
+    Parameters
+    ----------
+    lam0 : float or array_like of shape (B,)
+        Initial rate ``lambda_0``: a finite number > 0, or a 1-D array of them (one
+        per problem of a batch); stored as a ``float`` or a float64 ``(B,)`` array.
+    total_steps : int
+        ``T``, the step at which the rate reaches 0: a positive integer (an
+        integer-valued float is accepted as is); ``ValueError`` otherwise.
+    power : float, default 2.0
+        Exponent ``p`` > 0; the authors' choice is 2 (STATEMENTS §0).
+
+    Notes
+    -----
+    ``schedule(k)`` accepts an integer or an integer array of steps. With a
+    scalar ``lam0`` the result has the shape of ``k``; with a ``(B,)`` array it
+    has shape ``k.shape + (B,)`` (``np.multiply.outer``).
+    """
 
     lam0: float | np.ndarray
     total_steps: int
@@ -80,7 +116,28 @@ class PolynomialDecay(Schedule):
 
 @dataclass(frozen=True)
 class InverseDecay(Schedule):
-    """``lambda_k = a / (k + 1)^power``."""
+    """``lambda_k = a / (k + 1)^power``.
+
+    With ``1/2 < power <= 1`` the rates meet Theorem 3's conditions
+    ``sum lambda_k = inf`` and ``sum lambda_k^2 < inf``; the largest rate is
+    ``lambda_0 = a``.
+
+    Parameters
+    ----------
+    a : float or array_like of shape (B,)
+        Scale (the rate at ``k = 0``): a finite number > 0, or a 1-D array of them
+        (one per problem of a batch); stored as a ``float`` or a float64 ``(B,)``
+        array.
+    power : float, default 1.0
+        Exponent ``p`` > 0 (any positive value is accepted; Theorem 3 needs
+        ``1/2 < p <= 1``).
+
+    Notes
+    -----
+    ``schedule(k)`` accepts an integer or an integer array of steps. With a
+    scalar ``a`` the result has the shape of ``k``; with a ``(B,)`` array it has
+    shape ``k.shape + (B,)`` (``np.multiply.outer``).
+    """
 
     a: float | np.ndarray
     power: float = 1.0

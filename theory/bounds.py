@@ -379,7 +379,35 @@ def _arrays(*, nonneg: tuple[str, ...] = (), **values) -> list[np.ndarray]:
 
 
 def cos_lower_bound(mu, L, variant: str = "tight") -> np.ndarray:
-    """Lower bound ``c`` on ``cos alpha`` for mu-strongly convex L-smooth f (needs ``mu <= L``)."""
+    """Lower bound ``c`` on ``cos alpha`` for mu-strongly convex L-smooth f (needs ``mu <= L``).
+
+    ``alpha`` is the angle between ``grad f(x)`` and ``x - x*``. The variants are
+    ``c = mu / L`` (``"paper"``, :data:`COS_PAPER`) and
+    ``c = 2 sqrt(mu L) / (mu + L)`` (``"tight"``, :data:`COS_TIGHT`, never below
+    the paper's, equal iff ``mu = L``).
+
+    Parameters
+    ----------
+    mu : array_like
+        Strong-convexity constant ``mu``: finite and > 0.
+    L : array_like
+        Smoothness constant ``L`` (Lipschitz constant of ``grad f``): finite,
+        > 0 and ``>= mu`` element-wise. Broadcasts against ``mu``.
+    variant : {"tight", "paper"}, default "tight"
+        Which bound ``c``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``c``, float64, in ``(0, 1]``, of the broadcast shape of ``mu`` and ``L``
+        (0-d for scalars).
+
+    Raises
+    ------
+    ValueError
+        If ``mu`` or ``L`` is not finite and > 0, if ``mu > L`` anywhere, or for
+        an unknown ``variant``.
+    """
     mu_, L_ = _arrays(mu=mu, L=L)
     if np.any(mu_ > L_):
         raise ValueError("mu must be <= L")
@@ -389,7 +417,29 @@ def cos_lower_bound(mu, L, variant: str = "tight") -> np.ndarray:
 
 
 def lemma1_threshold(mu, L, variant: str = "tight") -> np.ndarray:
-    """``2c``: Lemma 1 bounds ``S_lambda`` for ``lambda < 2c``."""
+    """``2c``: Lemma 1 bounds ``S_lambda`` for ``lambda < 2c``.
+
+    ``S_lambda`` is the set of points from which one step of eq. (1) does not
+    bring ``x`` closer to ``x*`` (``lambda ||x|| >= 2 cos(alpha) ||x - x*||``).
+    The threshold is ``2 mu / L`` (``"paper"``) or ``4 sqrt(mu L) / (mu + L)``
+    (``"tight"``).
+
+    Parameters
+    ----------
+    mu : array_like
+        Strong-convexity constant ``mu``: finite and > 0.
+    L : array_like
+        Smoothness constant ``L``: finite, > 0 and ``>= mu``; broadcasts against
+        ``mu``.
+    variant : {"tight", "paper"}, default "tight"
+        Which cos bound ``c`` (:func:`cos_lower_bound`).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``2c``, float64, of the broadcast shape of ``mu`` and ``L``: the rates
+        ``lambda < 2c`` are those for which Lemma 1 applies.
+    """
     return LEMMA1_THRESHOLD(cos_lower_bound(mu, L, variant))
 
 
@@ -402,12 +452,60 @@ def radius_for_cos(lam, xstar_norm, c) -> np.ndarray:
 
 
 def lemma1_radius(lam, xstar_norm, mu, L, variant: str = "tight") -> np.ndarray:
-    """Radius ``R`` of a ball about ``x*`` holding ``S_lambda`` (3.2); inf if ``lambda >= 2c``."""
+    """Radius ``R`` of a ball about ``x*`` holding ``S_lambda`` (3.2); inf if ``lambda >= 2c``.
+
+    ``R = lambda ||x*|| / (2c - lambda)`` with ``c`` from :func:`cos_lower_bound`
+    (:data:`LEMMA1_RADIUS`): every ``x`` in ``S_lambda`` has ``||x - x*|| <= R``.
+
+    Parameters
+    ----------
+    lam : array_like
+        The rate ``lambda``: finite and > 0.
+    xstar_norm : array_like
+        ``||x*||``, the norm of the minimiser: finite and >= 0.
+    mu : array_like
+        Strong-convexity constant ``mu``: finite and > 0.
+    L : array_like
+        Smoothness constant ``L``: finite, > 0 and ``>= mu``.
+    variant : {"tight", "paper"}, default "tight"
+        Which cos bound ``c`` (:func:`cos_lower_bound`).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``R``, float64, of the broadcast shape of all the arguments; ``inf`` where
+        ``lambda >= 2c`` (the theory gives no bound there), 0 where ``||x*|| = 0``
+        and ``lambda < 2c``.
+    """
     return radius_for_cos(lam, xstar_norm, cos_lower_bound(mu, L, variant))
 
 
 def theorem1_D(lam, xstar_norm, dist0, mu, L, variant: str = "tight") -> np.ndarray:
     """Theorem 1's ``D = max(||x0 - x*||, R + lambda (R + ||x*||))``; ``inf`` if ``lambda >= 2c``.
+
+    ``R = lambda ||x*|| / (2c - lambda)`` is :func:`lemma1_radius`; Theorem 1
+    states ``||x_k - x*|| <= D`` for every ``k`` at the fixed rate ``lambda``.
+
+    Parameters
+    ----------
+    lam : array_like
+        The rate ``lambda``: finite and > 0.
+    xstar_norm : array_like
+        ``||x*||``, the norm of the minimiser: finite and >= 0.
+    dist0 : array_like
+        ``||x0 - x*||``, the initial distance to the minimiser: finite and >= 0.
+    mu : array_like
+        Strong-convexity constant ``mu``: finite and > 0.
+    L : array_like
+        Smoothness constant ``L``: finite, > 0 and ``>= mu``.
+    variant : {"tight", "paper"}, default "tight"
+        Which cos bound ``c`` (:func:`cos_lower_bound`) builds ``R``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``D``, float64, of the broadcast shape of all the arguments; ``inf`` where
+        ``lambda >= 2c``.
     """
     d0, lam_, xs_ = _arrays(dist0=dist0, lam=lam, xstar_norm=xstar_norm,
                             nonneg=("dist0", "xstar_norm"))
@@ -455,7 +553,54 @@ def theorem2_constants(lam, xstar_norm, dist0, gap0, delta, mu, L,
 def theorem2_bound(k, lam, xstar_norm, dist0, gap0, delta, mu, L, variant: str = "tight",
                    form: str = "gap") -> np.ndarray:
     """Theorem 2 at step ``k``: bound on ``min_{i<=k} f - f*`` (``form="gap"``) or on
-    ``min_{i<=k} ||grad f||`` (``form="grad"``)."""
+    ``min_{i<=k} ||grad f||`` (``form="grad"``).
+
+    With the constants of :func:`theorem2_constants` at the rate ``lambda``
+    (``D`` of :func:`theorem1_D`, ``M = D + ||x*||``, ``A = D e0 / delta``,
+    ``B = L D M^2 / (2 delta)``, ``e0 = f(x0) - f*``):
+
+    - ``form="gap"`` (:data:`THEOREM2_GAP`):
+      ``min_{i<=k} f(x_i) - f* <= A / (lambda (k+1)) + B lambda``;
+    - ``form="grad"`` (:data:`THEOREM2_GRAD`):
+      ``min_{i<=k} ||grad f(x_i)|| <= e0 / (lambda delta (k+1)) + L M^2 lambda / (2 delta)``.
+
+    Parameters
+    ----------
+    k : array_like
+        Step index (``k + 1`` iterates ``x_0 .. x_k``): >= 0; not required to be
+        an integer.
+    lam : array_like
+        The fixed rate ``lambda``: finite and > 0.
+    xstar_norm : array_like
+        ``||x*||``: finite and >= 0.
+    dist0 : array_like
+        ``||x0 - x*||``: finite and >= 0.
+    gap0 : array_like
+        ``e0 = f(x0) - f*``: finite and >= 0.
+    delta : array_like
+        ``delta`` > 0, the assumed lower bound ``||x_i|| >= delta`` on the iterates.
+    mu : array_like
+        Strong-convexity constant ``mu``: finite and > 0.
+    L : array_like
+        Smoothness constant ``L``: finite, > 0 and ``>= mu``.
+    variant : {"tight", "paper"}, default "tight"
+        Which cos bound ``c`` (:func:`cos_lower_bound`) builds ``D``.
+    form : {"gap", "grad"}, default "gap"
+        Which quantity is bounded (see above).
+
+    Returns
+    -------
+    numpy.ndarray
+        The bound, float64, of the broadcast shape of all the arguments; ``inf``
+        where ``lambda >= 2c`` (in the gap form ``nan`` where in addition
+        ``gap0 = 0``, as ``A = inf * 0``).
+
+    Raises
+    ------
+    ValueError
+        For an argument out of its range, ``k < 0``, or an unknown ``variant`` or
+        ``form``.
+    """
     const = theorem2_constants(lam, xstar_norm, dist0, gap0, delta, mu, L, variant)
     k_ = np.asarray(k, dtype=np.float64)
     if np.any(k_ < 0):
@@ -476,6 +621,44 @@ def corollary21(k, xstar_norm, dist0, gap0, delta, mu, L, lam_for_D,
     constants, so they are evaluated at ``lam_for_D`` (the rate range the user
     considers; ``D`` grows with lambda, so the largest rate gives valid constants
     for every smaller rate, including ``lambda_opt`` when it is smaller).
+
+    ``lambda_opt = sqrt(A / (B (k+1)))`` (:data:`COROLLARY_LAMBDA`) minimises
+    Theorem 2's ``A / (lambda (k+1)) + B lambda``, and the minimum is
+    ``2 sqrt(A B / (k+1))`` (:data:`COROLLARY_BOUND`), with ``A = D e0 / delta``,
+    ``B = L D M^2 / (2 delta)``, ``M = D + ||x*||`` and ``D`` of
+    :func:`theorem1_D` at ``lam_for_D``. Whether ``lambda_opt <= lam_for_D``
+    (which the validity of the bound needs) is not checked: compare the two.
+
+    Parameters
+    ----------
+    k : array_like
+        Step index: the bound is on ``min_{i<=k} f(x_i) - f*``. Should be >= 0
+        (not checked; ``k < -1`` gives ``nan``).
+    xstar_norm : array_like
+        ``||x*||``: finite and >= 0.
+    dist0 : array_like
+        ``||x0 - x*||``: finite and >= 0.
+    gap0 : array_like
+        ``e0 = f(x0) - f*``: finite and >= 0.
+    delta : array_like
+        ``delta`` > 0, the assumed lower bound ``||x_i|| >= delta`` on the iterates.
+    mu : array_like
+        Strong-convexity constant ``mu``: finite and > 0.
+    L : array_like
+        Smoothness constant ``L``: finite, > 0 and ``>= mu``.
+    lam_for_D : array_like
+        The rate (> 0) at which ``D``, and so ``A`` and ``B``, are evaluated: the
+        largest rate considered.
+    variant : {"tight", "paper"}, default "tight"
+        Which cos bound ``c`` (:func:`cos_lower_bound`) builds ``D``.
+
+    Returns
+    -------
+    lambda_opt : numpy.ndarray
+        ``sqrt(A / (B (k+1)))``, float64, of the broadcast shape of the arguments;
+        ``nan`` where ``lam_for_D >= 2c`` (``A = B = inf``).
+    bound : numpy.ndarray
+        ``2 sqrt(A B / (k+1))``, same shape; ``inf`` where ``lam_for_D >= 2c``.
     """
     const = theorem2_constants(lam_for_D, xstar_norm, dist0, gap0, delta, mu, L, variant)
     k_ = np.asarray(k, dtype=np.float64)
@@ -498,6 +681,54 @@ def theorem3_bound(k, schedule: str, params: dict, xstar_norm, dist0, gap0, delt
 
     ``params`` are the schedule's numbers (see :func:`schedule_sums`); ``D`` is
     taken at the largest rate (:func:`schedule_max_rate`). ``k`` may be an array.
+
+    The bound (:data:`THEOREM3_GAP`) is
+    ``(D / delta) (e0 + L M^2 Sigma_2 / 2) / Sigma_1`` with
+    ``Sigma_1 = sum_{i=0}^k lambda_i``, ``Sigma_2 = sum_{i=0}^k lambda_i^2``
+    (closed forms of :func:`schedule_sums`), ``e0 = f(x0) - f*``,
+    ``M = D + ||x*||`` and ``D`` of :func:`theorem1_D` at the largest rate
+    (``lam``, ``lam0`` or ``a``).
+
+    Parameters
+    ----------
+    k : int or array_like of int
+        Step index (the minimum runs over ``x_0 .. x_k``): non-negative integers.
+    schedule : {"constant", "poly", "inverse"}
+        The rate law: ``lambda_i = lam``; ``lambda_i = lam0 (1 - i/T)^p`` for
+        ``i < T`` and 0 after (``T = total_steps``); ``lambda_i = a / (i + 1)^p``.
+    params : dict
+        The schedule's numbers, all required (there are no defaults here):
+        ``{"lam"}`` | ``{"lam0", "total_steps", "power"}`` | ``{"a", "power"}``.
+        Each a finite real number > 0 (``total_steps`` an integer), not an array;
+        floats are converted exactly as written. A missing entry stays symbolic
+        and makes the evaluation fail with ``TypeError``; an unknown key is a
+        ``TypeError``.
+    xstar_norm : array_like
+        ``||x*||``: finite and >= 0.
+    dist0 : array_like
+        ``||x0 - x*||``: finite and >= 0.
+    gap0 : array_like
+        ``e0 = f(x0) - f*``: finite and >= 0.
+    delta : array_like
+        ``delta`` > 0, the assumed lower bound ``||x_i|| >= delta`` on the iterates.
+    mu : array_like
+        Strong-convexity constant ``mu``: finite and > 0.
+    L : array_like
+        Smoothness constant ``L``: finite, > 0 and ``>= mu``.
+    variant : {"tight", "paper"}, default "tight"
+        Which cos bound ``c`` (:func:`cos_lower_bound`) builds ``D``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The bound, float64, of the broadcast shape of ``k`` and the problem
+        arguments; ``inf`` where the largest rate is ``>= 2c``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``schedule`` or ``variant``, an argument out of its range,
+        or ``k`` negative or not an integer.
     """
     s1, s2 = schedule_sums(schedule, **params)
     const = theorem2_constants(schedule_max_rate(schedule, **params), xstar_norm, dist0, gap0,

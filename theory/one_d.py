@@ -439,7 +439,34 @@ def prove_no_skip() -> InvarianceProof:
 
 
 def regime(lam_value: float) -> str:
-    """Name of the regime of a rate: one of :data:`REGIMES`."""
+    """Name of the regime of a rate: one of :data:`REGIMES`.
+
+    The regimes of the 1-D update ``x_{k+1} = x_k - lambda |x_k| sign(x_k - x*)``
+    (module docstring): ``"contracting"`` for ``0 < lambda < 1``, ``"collapse"``
+    for ``lambda = 1``, ``"sign-flipping"`` for ``1 < lambda < 2``,
+    ``"period-2"`` for ``lambda = 2`` and ``"divergent"`` for ``lambda > 2``. The
+    boundaries 1 and 2 are compared exactly (a ``Fraction`` is compared as the
+    rational it is).
+
+    Parameters
+    ----------
+    lam_value : int, float, numpy scalar or fractions.Fraction
+        The rate ``lambda``: a real scalar, finite and > 0 (not a ``bool`` and
+        not an array).
+
+    Returns
+    -------
+    str
+        ``"contracting"``, ``"collapse"``, ``"sign-flipping"``, ``"period-2"`` or
+        ``"divergent"``.
+
+    Raises
+    ------
+    TypeError
+        If ``lam_value`` is not a real scalar of the types above.
+    ValueError
+        If ``lam_value`` is not finite or is <= 0.
+    """
     lam_value = _rate(lam_value)
     if lam_value < 1:
         return "contracting"

@@ -136,6 +136,44 @@ def recursion_bound(k, lam, delta, D, gap0, B) -> np.ndarray:
     ``max(q^k (e0 - B lam) + B lam, ...)``: for ``q = 1 - lam delta/D`` in
     ``[0, 1)`` the closed form :data:`SOLUTION`; for ``q < 0`` (``lam delta > D``)
     ``e_0`` at ``k = 0`` and the one-step bound ``b = B lam (1 - q)`` after.
+
+    In full, with ``q = 1 - lambda delta / D``:
+
+    - ``q >= 0`` (``lambda delta <= D``): ``u_k = q^k e0 + B lambda (1 - q^k)``, i.e.
+      ``(1 - lambda delta/D)^k (e0 - B lambda) + B lambda``, evaluated as
+      ``exp(k log1p(-lambda delta/D)) e0 - B lambda expm1(k log1p(-lambda delta/D))``;
+    - ``q < 0`` (``lambda delta > D``): ``e0`` at ``k = 0`` and
+      ``b = B lambda (1 - q) = B lambda^2 delta / D = L M^2 lambda^2 / 2`` for
+      ``k >= 1``.
+
+    Parameters
+    ----------
+    k : array_like
+        Step index: finite and >= 0 (not required to be an integer).
+    lam : array_like
+        The fixed rate ``lambda``: finite and > 0.
+    delta : array_like
+        ``delta`` > 0, Theorem 2's lower bound ``||x_k|| >= delta``.
+    D : array_like
+        ``D`` > 0, Theorem 1's bound ``||x_k - x*|| <= D`` (e.g.
+        :func:`~larscheck.theory.bounds.theorem1_D`).
+    gap0 : array_like
+        ``e0 = f(x0) - f*``: finite and > 0.
+    B : array_like
+        Theorem 2's ``B = L D M^2 / (2 delta)`` (``M = D + ||x*||``): finite and
+        > 0 (e.g. ``theorem2_constants(...).B``).
+
+    Returns
+    -------
+    numpy.ndarray
+        The bound on ``f(x_k) - f*``, float64, of the broadcast shape of the
+        arguments. As ``k -> inf`` it tends to the floor ``B lambda`` (the
+        constant term of Theorem 2's bound) when ``q >= 0``.
+
+    Raises
+    ------
+    ValueError
+        If an argument is not finite, or ``k < 0``, or another argument is <= 0.
     """
     k_ = _nonneg("k", k)
     lam_, dl, d, e0, b_ = (_positive(n, v) for n, v in
