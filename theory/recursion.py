@@ -133,18 +133,16 @@ def _positive(name: str, value) -> np.ndarray:
 def recursion_bound(k, lam, delta, D, gap0, B) -> np.ndarray:
     """Bound on ``f(x_k) - f*`` from the 3.3 recursion at fixed ``lambda`` (arrays broadcast).
 
-    ``max(q^k (e0 - B lam) + B lam, ...)``: for ``q = 1 - lam delta/D`` in
-    ``[0, 1)`` the closed form :data:`SOLUTION`; for ``q < 0`` (``lam delta > D``)
-    ``e_0`` at ``k = 0`` and the one-step bound ``b = B lam (1 - q)`` after.
+    With ``q = 1 - lambda delta / D``:
 
-    In full, with ``q = 1 - lambda delta / D``:
-
-    - ``q >= 0`` (``lambda delta <= D``): ``u_k = q^k e0 + B lambda (1 - q^k)``, i.e.
+    - ``q > 0`` (``lambda delta < D``): the closed form :data:`SOLUTION`,
+      ``u_k = q^k e0 + B lambda (1 - q^k)``, i.e.
       ``(1 - lambda delta/D)^k (e0 - B lambda) + B lambda``, evaluated as
       ``exp(k log1p(-lambda delta/D)) e0 - B lambda expm1(k log1p(-lambda delta/D))``;
-    - ``q < 0`` (``lambda delta > D``): ``e0`` at ``k = 0`` and
+    - ``q <= 0`` (``lambda delta >= D``): ``e0`` at ``k = 0`` and the one-step bound
       ``b = B lambda (1 - q) = B lambda^2 delta / D = L M^2 lambda^2 / 2`` for
-      ``k >= 1``.
+      ``k >= 1`` (at ``q = 0`` the closed form gives the same: ``e0``, then
+      ``B lambda``).
 
     Parameters
     ----------
@@ -179,9 +177,12 @@ def recursion_bound(k, lam, delta, D, gap0, B) -> np.ndarray:
     lam_, dl, d, e0, b_ = (_positive(n, v) for n, v in
                            (("lam", lam), ("delta", delta), ("D", D), ("gap0", gap0), ("B", B)))
     q = 1 - lam_ * dl / d
-    closed = SOLUTION(k_, lam_, dl, d, e0, b_)
+    geometric = q > 0
+    # the closed form only where it is defined (log1p(-lam delta/D) needs q > 0);
+    # lambda = 0 elsewhere keeps it finite and quiet, and is masked out below
+    closed = SOLUTION(k_, np.where(geometric, lam_, 0.0), dl, d, e0, b_)
     one_step = np.where(k_ == 0, e0, b_ * lam_ * (1 - q))
-    return np.where(q >= 0, closed, one_step)
+    return np.where(geometric, closed, one_step)
 
 
 def recursion_steps(eps, lam, delta, D, gap0, B) -> np.ndarray:

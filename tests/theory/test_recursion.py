@@ -5,7 +5,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy as sp
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from larscheck.sims import LARS, Quadratic, simulate
@@ -45,14 +45,20 @@ def test_ratio_to_corollary():
 
 @given(num=st.integers(1, 99), e0=st.integers(1, 10**4), bb=st.integers(1, 10**3),
        dd=st.integers(1, 50), dl=st.integers(1, 50), kk=st.integers(0, 60))
+@example(num=50, e0=7, bb=3, dd=1, dl=2, kk=0)  # q = 0 exactly: e0 at k = 0 (was NaN)
+@example(num=99, e0=7, bb=3, dd=1, dl=50, kk=3)  # q < 0
 def test_solution_matches_exact_iteration(num, e0, bb, dd, dl, kk):
+    """Every regime: q in (0, 1) and q = 0 iterate ``u <- q u + b``; for q < 0 the bound
+    is ``e0`` then the one-step bound ``b`` (``q u <= 0``), with no floating-point warning
+    (they are errors under pytest)."""
     lam_ = Fraction(num, 100)
-    if lam_ * dl >= dd:  # the geometric regime q in (0, 1)
-        return
     q, b = 1 - lam_ * dl / dd, Fraction(bb) * lam_ * (lam_ * dl / dd)
     u = Fraction(e0)
-    for _ in range(kk):
-        u = q * u + b
+    if q >= 0:
+        for _ in range(kk):
+            u = q * u + b
+    elif kk > 0:
+        u = b
     got = r.recursion_bound(kk, float(lam_), dl, dd, e0, bb)
     assert float(got) == pytest.approx(float(u), rel=CLOSED_FORM_RTOL)
 
