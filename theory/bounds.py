@@ -251,6 +251,11 @@ SCHEDULE_KINDS = ("constant", "poly", "inverse")
 _PARAMS = {"constant": ("lam",), "poly": ("lam0", "total_steps", "power"),
            "inverse": ("a", "power")}
 
+#: Exponents :func:`theorem3_bound` assumes when ``params`` has none: those of
+#: :class:`~larscheck.sims.schedules.PolynomialDecay` (2, the authors') and
+#: :class:`~larscheck.sims.schedules.InverseDecay` (1).
+THEOREM3_DEFAULTS = {"poly": {"power": 2}, "inverse": {"power": 1}}
+
 
 def _exact(name: str, value, *, integer: bool = False):
     """A SymPy number from a user value (floats exactly as written), or a symbol passed through."""
@@ -592,8 +597,7 @@ def theorem2_bound(k, lam, xstar_norm, dist0, gap0, delta, mu, L, variant: str =
     -------
     numpy.ndarray
         The bound, float64, of the broadcast shape of all the arguments; ``inf``
-        where ``lambda >= 2c`` (in the gap form ``nan`` where in addition
-        ``gap0 = 0``, as ``A = inf * 0``).
+        where ``lambda >= 2c`` (the theory gives no bound there).
 
     Raises
     ------
@@ -606,8 +610,8 @@ def theorem2_bound(k, lam, xstar_norm, dist0, gap0, delta, mu, L, variant: str =
     if np.any(k_ < 0):
         raise ValueError("k must be >= 0")
     with np.errstate(invalid="ignore", over="ignore"):
-        if form == "gap":
-            return THEOREM2_GAP(k_, lam, const.A, const.B)
+        if form == "gap":  # inf where D is (A = inf * e0 would be NaN for e0 = 0)
+            return np.where(np.isinf(const.D), np.inf, THEOREM2_GAP(k_, lam, const.A, const.B))
         if form == "grad":
             return THEOREM2_GRAD(k_, lam, gap0, delta, L, const.M)
     raise ValueError(f"form must be 'gap' or 'grad', got {form!r}")
@@ -632,8 +636,7 @@ def corollary21(k, xstar_norm, dist0, gap0, delta, mu, L, lam_for_D,
     Parameters
     ----------
     k : array_like
-        Step index: the bound is on ``min_{i<=k} f(x_i) - f*``. Should be >= 0
-        (not checked; ``k < -1`` gives ``nan``).
+        Step index (>= 0): the bound is on ``min_{i<=k} f(x_i) - f*``.
     xstar_norm : array_like
         ``||x*||``: finite and >= 0.
     dist0 : array_like
@@ -659,9 +662,17 @@ def corollary21(k, xstar_norm, dist0, gap0, delta, mu, L, lam_for_D,
         ``nan`` where ``lam_for_D >= 2c`` (``A = B = inf``).
     bound : numpy.ndarray
         ``2 sqrt(A B / (k+1))``, same shape; ``inf`` where ``lam_for_D >= 2c``.
+
+    Raises
+    ------
+    ValueError
+        If ``k < 0``, or a constant is out of its range (see
+        :func:`theorem2_constants`).
     """
     const = theorem2_constants(lam_for_D, xstar_norm, dist0, gap0, delta, mu, L, variant)
     k_ = np.asarray(k, dtype=np.float64)
+    if np.any(k_ < 0):
+        raise ValueError("k must be >= 0")
     with np.errstate(invalid="ignore", over="ignore"):
         return COROLLARY_LAMBDA(k_, const.A, const.B), COROLLARY_BOUND(k_, const.A, const.B)
 
@@ -697,8 +708,9 @@ def theorem3_bound(k, schedule: str, params: dict, xstar_norm, dist0, gap0, delt
         The rate law: ``lambda_i = lam``; ``lambda_i = lam0 (1 - i/T)^p`` for
         ``i < T`` and 0 after (``T = total_steps``); ``lambda_i = a / (i + 1)^p``.
     params : dict
-        The schedule's numbers, all required (there are no defaults here):
-        ``{"lam"}`` | ``{"lam0", "total_steps", "power"}`` | ``{"a", "power"}``.
+        The schedule's numbers: ``{"lam"}`` | ``{"lam0", "total_steps", "power"}`` |
+        ``{"a", "power"}``; ``power`` defaults to 2 (poly) and 1 (inverse), as in
+        the simulator's schedules (:data:`THEOREM3_DEFAULTS`), the rest are required.
         Each a finite real number > 0 (``total_steps`` an integer), not an array;
         floats are converted exactly as written. A missing entry stays symbolic
         and makes the evaluation fail with ``TypeError``; an unknown key is a
@@ -730,6 +742,10 @@ def theorem3_bound(k, schedule: str, params: dict, xstar_norm, dist0, gap0, delt
         For an unknown ``schedule`` or ``variant``, an argument out of its range,
         or ``k`` negative or not an integer.
     """
+    params = {**THEOREM3_DEFAULTS.get(schedule, {}), **params}
+    missing = [name for name in _PARAMS.get(schedule, ()) if name not in params]
+    if missing:
+        raise TypeError(f"schedule {schedule!r} needs {', '.join(missing)} in params")
     s1, s2 = schedule_sums(schedule, **params)
     const = theorem2_constants(schedule_max_rate(schedule, **params), xstar_norm, dist0, gap0,
                                delta, mu, L, variant)

@@ -8,7 +8,15 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from larscheck.sims import LARS, Blocks, Quadratic, random_quadratics, simulate
+from larscheck.sims import (
+    LARS,
+    Blocks,
+    InverseDecay,
+    PolynomialDecay,
+    Quadratic,
+    random_quadratics,
+    simulate,
+)
 from larscheck.sims.problems import random_directions
 from larscheck.theory import bounds as b
 from larscheck.theory.formulas import L, c, eps, k, lam, mu, xstar_norm
@@ -171,6 +179,34 @@ def test_theorem3_constant_schedule_equals_theorem2():
     t3 = b.theorem3_bound(kk, "constant", dict(lam=0.05), 2.0, 20.0, 80.0, 0.3, 1.0, 5.0)
     t2 = b.theorem2_bound(kk, 0.05, 2.0, 20.0, 80.0, 0.3, 1.0, 5.0)
     np.testing.assert_allclose(t3, t2, rtol=FLOAT_RTOL)
+
+
+def test_theorem3_defaults_match_the_simulator_schedules():
+    """``power`` defaults to PolynomialDecay's 2 and InverseDecay's 1; the rest is required."""
+    args = (2.0, 20.0, 80.0, 0.3, 1.0, 5.0)
+    for kind, given_params, default in (("poly", dict(lam0=0.05, total_steps=50), 2),
+                                        ("inverse", dict(a=0.05), 1)):
+        assert PolynomialDecay(0.05, 50).power == 2 and InverseDecay(0.05).power == 1
+        np.testing.assert_array_equal(
+            b.theorem3_bound(30, kind, given_params, *args),
+            b.theorem3_bound(30, kind, {**given_params, "power": default}, *args))
+    with pytest.raises(TypeError, match="needs total_steps"):
+        b.theorem3_bound(30, "poly", dict(lam0=0.05), *args)
+
+
+def test_no_bound_beyond_the_threshold_is_inf_even_from_the_minimiser():
+    """lambda >= 2c: inf, not NaN, also when f(x0) = f* (A = D e0 / delta with D = inf)."""
+    thr = float(b.lemma1_threshold(1.0, 5.0))
+    for gap0 in (0.0, 3.0):
+        assert b.theorem2_bound(4, 1.01 * thr, 2.0, 20.0, gap0, 0.3, 1.0, 5.0) == np.inf
+        assert b.theorem2_bound(4, 1.01 * thr, 2.0, 20.0, gap0, 0.3, 1.0, 5.0, form="grad") \
+            == np.inf
+    assert np.isfinite(b.theorem2_bound(4, 0.5 * thr, 2.0, 20.0, 0.0, 0.3, 1.0, 5.0))
+
+
+def test_corollary_rejects_negative_steps():
+    with pytest.raises(ValueError, match="k must be >= 0"):
+        b.corollary21(-2, 2.0, 20.0, 80.0, 0.3, 1.0, 5.0, 0.05)
 
 
 FORMULAS = [b.COS_PAPER, b.COS_TIGHT, b.LEMMA1_RADIUS, b.THEOREM1_ESCAPE, b.THEOREM1_D,
