@@ -56,9 +56,9 @@ class Constant(Schedule):
 
     Notes
     -----
-    ``schedule(k)`` returns ``lam`` itself whatever ``k`` is: a float, or the
-    ``(B,)`` array; unlike the decaying schedules it does not broadcast over an
-    array of steps ``k``.
+    ``schedule(k)`` for one step returns ``lam`` itself (a float, or the ``(B,)``
+    array); for an array of steps, like the decaying schedules, the rates of all
+    of them: shape ``k.shape`` (scalar ``lam``) or ``k.shape + (B,)``.
     """
 
     lam: float | np.ndarray
@@ -68,7 +68,9 @@ class Constant(Schedule):
         object.__setattr__(self, "lam", _rate("lam", self.lam))
 
     def __call__(self, k):
-        return self.lam
+        if np.ndim(k) == 0:
+            return self.lam
+        return np.broadcast_to(self.lam, np.shape(k) + np.shape(self.lam)).copy()
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,17 @@ def test_per_problem_rates_broadcast():
     assert_allclose(InverseDecay(lam)(1), lam / 2)
 
 
+@pytest.mark.parametrize("make", [lambda lam: Constant(lam), lambda lam: PolynomialDecay(lam, 4),
+                                  lambda lam: InverseDecay(lam, 0.7)])
+@pytest.mark.parametrize("lam", [0.3, np.array([0.1, 0.2, 0.5])])
+def test_every_schedule_vectorises_over_steps_like_one_call_per_step(make, lam):
+    s, ks = make(lam), np.arange(6)
+    table = s(ks)
+    assert table.shape == ks.shape + np.shape(lam)
+    for k in ks:
+        assert_allclose(table[k], s(int(k)), rtol=1e-15)
+
+
 @pytest.mark.parametrize("bad", [0.0, -1.0, np.nan, [[0.1]]])
 def test_rates_must_be_positive_finite(bad):
     with pytest.raises(ValueError):
