@@ -104,6 +104,9 @@ class Statement:
 _REGISTRY: dict[str, Statement] = {}
 _SEARCHES: dict[str, Callable] = {}
 
+#: Statements whose check consults a plugged search (:func:`plugged_search`).
+SEARCHABLE = ("conjecture1",)
+
 
 def register(**fields) -> Callable[[Callable[[Context], Verdict]], Callable[[Context], Verdict]]:
     """Decorator: register the decorated ``check(ctx)`` as a :class:`Statement` with ``fields``."""
@@ -126,9 +129,8 @@ def statements(ids: Iterable[str] | None = None) -> list[Statement]:
     ----------
     ids : iterable of str, optional
         Statement ids (see :data:`ORDER`), e.g. ``["lemma1", "theorem2"]``.
-        Duplicates are dropped and the order given is ignored. A bare string is
-        iterated character by character (so ``"lemma1"`` is an error; pass
-        ``["lemma1"]``). ``None`` (default): every statement.
+        Duplicates are dropped and the order given is ignored; a bare string is
+        one id. ``None`` (default): every statement.
 
     Returns
     -------
@@ -142,18 +144,24 @@ def statements(ids: Iterable[str] | None = None) -> list[Statement]:
     RuntimeError
         If a statement of :data:`ORDER` has no registered check.
     """
-    for module in CHECK_MODULES:
-        importlib.import_module(module)
+    _load_checks()
     missing = [i for i in ORDER if i not in _REGISTRY]
     if missing:
         raise RuntimeError(f"statements without a check: {missing}")
     if ids is None:
         return [_REGISTRY[i] for i in ORDER]
-    wanted = list(dict.fromkeys(ids))
+    wanted = list(dict.fromkeys([ids] if isinstance(ids, str) else ids))
     unknown = [i for i in wanted if i not in _REGISTRY]
     if unknown:
         raise ValueError(f"unknown statement id(s) {unknown}; known: {', '.join(ORDER)}")
     return [_REGISTRY[i] for i in ORDER if i in wanted]
+
+
+def _load_checks() -> None:
+    """Import the check modules (:data:`CHECK_MODULES`): they register the checks and
+    plug the built-in searches."""
+    for module in CHECK_MODULES:
+        importlib.import_module(module)
 
 
 def plug_search(statement_id: str, search: Callable | None) -> None:
@@ -165,18 +173,19 @@ def plug_search(statement_id: str, search: Callable | None) -> None:
     statement's check (for ``conjecture1``: ``{"function": ..., "points": ...,
     "cos_alpha": ..., "verified": {...}}``).
 
-    Only the ``conjecture1`` check consults a plugged search at present (through
-    :func:`plugged_search`); it uses the returned witness only when
+    Only the checks of :data:`SEARCHABLE` consult a plugged search (through
+    :func:`plugged_search`); ``conjecture1`` uses the returned witness only when
     ``witness["verified"]["refutes"]`` is true (the ``verified`` dict of
     :func:`~larscheck.proofs_check.witness.verify_witness`), and otherwise falls
-    back to its own sampling. The first :func:`statements` or ``verify`` call of
-    a process imports :mod:`~larscheck.proofs_check.search_hooks`, which plugs the
-    built-in search into ``conjecture1``, replacing a search plugged there earlier.
+    back to its own sampling. The check modules, and with them the built-in
+    ``conjecture1`` search (:mod:`~larscheck.proofs_check.search_hooks`), are
+    loaded before the search is plugged, so a search plugged here always
+    replaces the built-in one.
 
     Parameters
     ----------
     statement_id : str
-        Id of the statement, one of :data:`ORDER` (``ValueError`` otherwise).
+        Id of the statement, one of :data:`SEARCHABLE` (``ValueError`` otherwise).
     search : callable or None
         ``search(ctx) -> dict or None``, replacing any search plugged into
         ``statement_id`` before; ``None`` removes it (no error if none was
@@ -184,6 +193,10 @@ def plug_search(statement_id: str, search: Callable | None) -> None:
     """
     if statement_id not in ORDER:
         raise ValueError(f"unknown statement id {statement_id!r}; known: {', '.join(ORDER)}")
+    if statement_id not in SEARCHABLE:
+        raise ValueError(f"the check of {statement_id!r} consults no search; searches plug "
+                         f"into {', '.join(SEARCHABLE)}")
+    _load_checks()  # the built-in searches first, so that this one replaces them
     if search is None:
         _SEARCHES.pop(statement_id, None)
     elif not callable(search):

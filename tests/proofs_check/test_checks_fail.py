@@ -85,11 +85,13 @@ def test_conjecture_check_uses_a_plugged_search(quick_ctx, monkeypatch):
         calls.append(ctx.seed)
         return found
 
+    registry.statements()  # loads the checks, which plug the built-in search
+    built_in = registry.plugged_search("conjecture1")
     registry.plug_search("conjecture1", fake_search)
     try:
         verdict = checks_conjecture.check_conjecture(quick_ctx, members=[member])
     finally:
-        registry.plug_search("conjecture1", None)
-    assert calls == [quick_ctx.seed] and registry.plugged_search("conjecture1") is None
+        registry.plug_search("conjecture1", built_in)
+    assert calls == [quick_ctx.seed] and registry.plugged_search("conjecture1") is built_in
     assert verdict.verdict == "refuted" and verdict.witness["source"] == "search"
     assert "lars" in verdict.witness and "REFUTED" in verdict.finding
