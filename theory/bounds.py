@@ -551,8 +551,8 @@ def theorem2_constants(lam, xstar_norm, dist0, gap0, delta, mu, L,
     xs_, e0, dl, L_ = _arrays(xstar_norm=xstar_norm, gap0=gap0, delta=delta, L=L,
                               nonneg=("xstar_norm", "gap0"))
     with np.errstate(invalid="ignore", over="ignore"):  # inf D -> inf constants
-        return Theorem2Constants(radius, d, THEOREM2_M(d, xs_), THEOREM2_A(d, e0, dl),
-                                 THEOREM2_B(L_, d, xs_, dl))
+        a = np.where(np.isinf(d), np.inf, THEOREM2_A(d, e0, dl))  # not inf * 0 = NaN at e0 = 0
+        return Theorem2Constants(radius, d, THEOREM2_M(d, xs_), a, THEOREM2_B(L_, d, xs_, dl))
 
 
 def theorem2_bound(k, lam, xstar_norm, dist0, gap0, delta, mu, L, variant: str = "tight",
@@ -610,8 +610,8 @@ def theorem2_bound(k, lam, xstar_norm, dist0, gap0, delta, mu, L, variant: str =
     if np.any(k_ < 0):
         raise ValueError("k must be >= 0")
     with np.errstate(invalid="ignore", over="ignore"):
-        if form == "gap":  # inf where D is (A = inf * e0 would be NaN for e0 = 0)
-            return np.where(np.isinf(const.D), np.inf, THEOREM2_GAP(k_, lam, const.A, const.B))
+        if form == "gap":
+            return THEOREM2_GAP(k_, lam, const.A, const.B)
         if form == "grad":
             return THEOREM2_GRAD(k_, lam, gap0, delta, L, const.M)
     raise ValueError(f"form must be 'gap' or 'grad', got {form!r}")
