@@ -29,7 +29,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 
-from larscheck.sims.resnet import (
+from larscheck.sims.keras.resnet import (
     OPTIMIZERS,
     augment,
     compiled_model,

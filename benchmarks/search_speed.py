@@ -3,7 +3,7 @@
 Target (issue 5): from a fixed seed, a witness with ``cos alpha < 1e-2`` at
 ``||x|| >= 1e4`` within 2,000 Hypothesis examples and 60 s on 2 cores.
 
-Runs :func:`larscheck.proofs_check.search_conjecture.search_conjecture` with
+Runs :func:`larscheck.proofs_check.search.conjecture.search_conjecture` with
 growing budgets (100, 200, 500, 1000, 2000) until the witness it returns
 qualifies and passes the independent checks, and prints the examples used,
 the refinement evaluations and the seconds (search and verification apart).
@@ -18,8 +18,8 @@ import time
 
 import numpy as np
 
-from larscheck.proofs_check.search_conjecture import search_conjecture
-from larscheck.proofs_check.witness import verify_witness
+from larscheck.proofs_check.search.conjecture import search_conjecture
+from larscheck.proofs_check.search.witness import verify_witness
 
 TARGET_COS, TARGET_NORM, MAX_EXAMPLES, MAX_SECONDS = 1e-2, 1e4, 2000, 60.0
 BUDGETS = (100, 200, 500, 1000, 2000)

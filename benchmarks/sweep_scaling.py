@@ -37,7 +37,7 @@ def timed_sweep(workers: int, argv: list[str], repeat: int) -> float:
     best = float("inf")
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster, Client(cluster) as client:
-        client.run(__import__, "larscheck.proofs_check.sweep_cells")  # warm imports
+        client.run(__import__, "larscheck.proofs_check.sweep.cells")  # warm imports
         for _ in range(repeat):
             with tempfile.TemporaryDirectory() as tmp:
                 out = Path(tmp) / "r.jsonl"

@@ -45,14 +45,14 @@ _LAZY = {
         "larscheck.theory"),
     **dict.fromkeys(("verify", "Report", "Verdict", "statements", "plug_search"),
                     "larscheck.proofs_check"),
-    "search_conjecture": "larscheck.proofs_check.search_conjecture",
-    "verify_witness": "larscheck.proofs_check.witness",
+    "search_conjecture": "larscheck.proofs_check.search.conjecture",
+    "verify_witness": "larscheck.proofs_check.search.witness",
 }
 
 
 def __getattr__(name):
     if name == "KerasLARS":  # not in __all__: `import *` must not load TensorFlow
-        return _import_module("larscheck.sims.keras_lars").LARS
+        return _import_module("larscheck.sims.keras.lars").LARS
     if name in _LAZY:
         return getattr(_import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'larscheck' has no attribute {name!r}")

@@ -1,6 +1,6 @@
 """Hypothesis strategies for adversarial LARS problems (public API).
 
-A thin re-export of :mod:`larscheck.proofs_check.strategies`; write, e.g.::
+A thin re-export of :mod:`larscheck.proofs_check.search.strategies`; write, e.g.::
 
     from hypothesis import given
     import larscheck.strategies as lst
@@ -12,7 +12,7 @@ A thin re-export of :mod:`larscheck.proofs_check.strategies`; write, e.g.::
 See that module for every strategy and its parameters.
 """
 
-from larscheck.proofs_check.strategies import (
+from larscheck.proofs_check.search.strategies import (
     MIN_DIRECTION_NORM,
     MIN_SPAN_SINGULAR_VALUE,
     SPECTRUM_SHAPES,

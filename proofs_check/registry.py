@@ -19,8 +19,8 @@ import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .suite import Context
-from .verdict import Verdict
+from larscheck.proofs_check.context import Context
+from larscheck.proofs_check.verdict import Verdict
 
 #: Every statement id, in the order of the report.
 ORDER: tuple[str, ...] = (
@@ -33,12 +33,12 @@ ORDER: tuple[str, ...] = (
 
 #: Modules whose import registers the checks.
 CHECK_MODULES = (
-    "larscheck.proofs_check.checks_one_d",
-    "larscheck.proofs_check.checks_lemma1",
-    "larscheck.proofs_check.checks_rates",
-    "larscheck.proofs_check.checks_beyond",
-    "larscheck.proofs_check.checks_conjecture",
-    "larscheck.proofs_check.search_hooks",  # plugs the adversarial search into conjecture1
+    "larscheck.proofs_check.checks.one_d",
+    "larscheck.proofs_check.checks.lemma1",
+    "larscheck.proofs_check.checks.rates",
+    "larscheck.proofs_check.checks.beyond",
+    "larscheck.proofs_check.checks.conjecture",
+    "larscheck.proofs_check.search.hooks",  # plugs the adversarial search into conjecture1
 )
 
 KINDS = ("paper", "beyond")
@@ -167,7 +167,7 @@ def _load_checks() -> None:
 def plug_search(statement_id: str, search: Callable | None) -> None:
     """Plug an adversarial search into a statement's check (``None`` unplugs it).
 
-    ``search(ctx)`` receives the run :class:`~larscheck.proofs_check.suite.Context`
+    ``search(ctx)`` receives the run :class:`~larscheck.proofs_check.context.Context`
     (seeded streams via ``ctx.rng(key)``, ``ctx.quick`` for the budget) and
     returns ``None`` (nothing found) or a witness dict as documented by the
     statement's check (for ``conjecture1``: ``{"function": ..., "points": ...,
@@ -176,9 +176,9 @@ def plug_search(statement_id: str, search: Callable | None) -> None:
     Only the checks of :data:`SEARCHABLE` consult a plugged search (through
     :func:`plugged_search`); ``conjecture1`` uses the returned witness only when
     ``witness["verified"]["refutes"]`` is true (the ``verified`` dict of
-    :func:`~larscheck.proofs_check.witness.verify_witness`), and otherwise falls
+    :func:`~larscheck.proofs_check.search.witness.verify_witness`), and otherwise falls
     back to its own sampling. The check modules, and with them the built-in
-    ``conjecture1`` search (:mod:`~larscheck.proofs_check.search_hooks`), are
+    ``conjecture1`` search (:mod:`~larscheck.proofs_check.search.hooks`), are
     loaded before the search is plugged, so a search plugged here always
     replaces the built-in one.
 

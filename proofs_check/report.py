@@ -1,7 +1,7 @@
 """Run the registry and report: the table, ``report.json`` and ``report.md``.
 
 :func:`verify` runs the checks of the chosen statements on one
-:class:`~larscheck.proofs_check.suite.Context` (so checks that share a run share
+:class:`~larscheck.proofs_check.context.Context` (so checks that share a run share
 it) and returns a :class:`Report`. The JSON holds no timings, so the same seed
 gives the same file bit for bit; the table and the Markdown show the time of
 each check.
@@ -22,12 +22,16 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import larscheck
-from larscheck.sims.output import atomic_write_text, to_jsonable, versions, write_json
-
-from .registry import Statement, statements
-from .suite import Context
-from .verdict import Verdict
+from larscheck.proofs_check.context import Context
+from larscheck.proofs_check.registry import Statement, statements
+from larscheck.proofs_check.verdict import Verdict
+from larscheck.sims.output import (
+    atomic_write_text,
+    larscheck_version,
+    to_jsonable,
+    versions,
+    write_json,
+)
 
 
 @dataclass
@@ -76,7 +80,7 @@ class Report:
         empty.
     simulated : int, default 0
         Number of problems simulated during the run
-        (:attr:`~larscheck.proofs_check.suite.Context.simulated`, shared runs
+        (:attr:`~larscheck.proofs_check.context.Context.simulated`, shared runs
         counted once); written as ``simulated_problems``.
     """
 
@@ -92,7 +96,7 @@ class Report:
 
     def to_dict(self) -> dict:
         """The JSON document (see the module docstring)."""
-        return {"version": larscheck.__version__, "versions": versions(), "seed": self.seed,
+        return {"version": larscheck_version(), "versions": versions(), "seed": self.seed,
                 "quick": self.quick,
                 "simulated_problems": self.simulated,
                 "statements": [r.to_dict() for r in self.results]}

@@ -12,12 +12,26 @@ Public API (re-exported from :mod:`larscheck`):
   :func:`register_atom` (user atoms).
 """
 
-from .blocks import Blocks
-from .convex_family import ConvexFamily, register_atom
-from .problems import Problem, Quadratic, SmoothProblem, random_orthogonal, random_quadratics
-from .rules import LARS, Adam, GradientDescent, Momentum, PercentDelta, UpdateRule, make_rule
-from .schedules import Constant, FromCallable, InverseDecay, PolynomialDecay, Schedule
-from .simulate import Trajectory, log_checkpoints, simulate
+from larscheck.sims.blocks import Blocks
+from larscheck.sims.convex_family import ConvexFamily, register_atom
+from larscheck.sims.problems import (
+    Problem,
+    Quadratic,
+    SmoothProblem,
+    random_orthogonal,
+    random_quadratics,
+)
+from larscheck.sims.rules import (
+    LARS,
+    Adam,
+    GradientDescent,
+    Momentum,
+    PercentDelta,
+    UpdateRule,
+    make_rule,
+)
+from larscheck.sims.schedules import Constant, FromCallable, InverseDecay, PolynomialDecay, Schedule
+from larscheck.sims.simulate import Trajectory, log_checkpoints, simulate
 
 __all__ = [
     "LARS",

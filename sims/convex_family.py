@@ -54,8 +54,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .problems import Problem
-from .validation import finite_array, positive
+from larscheck.sims.problems import Problem
+from larscheck.sims.validation import finite_array, positive
 
 #: Relative tolerance of the sampled checks of a user atom (``phi(0) = phi'(0) = 0``,
 #: monotone ``phi'``, slopes of ``phi'`` below the curvature bound): a few hundred

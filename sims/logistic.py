@@ -29,8 +29,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
-from .problems import SmoothProblem, random_directions
-from .validation import finite_array, positive
+from larscheck.sims.problems import SmoothProblem, random_directions
+from larscheck.sims.validation import finite_array, positive
 
 #: Newton stops when ``||grad f(x)|| <= NEWTON_GTOL * (rho + L) * max(1, ||x||)``;
 #: near the optimum a Newton step then changes ``x`` by about ``NEWTON_GTOL / kappa``

@@ -87,6 +87,14 @@ def pyplot():
 RECORDED_PACKAGES = ("numpy", "scipy", "sympy", "hypothesis", "numba")
 
 
+def larscheck_version() -> str:
+    """The installed larscheck's version (from its metadata, so that no module below the
+    CLI imports the umbrella package for it)."""
+    from importlib import metadata
+
+    return metadata.version("larscheck")
+
+
 def versions(*extra: str) -> dict[str, str]:
     """Versions that produced a result: larscheck, Python and the numerical packages.
 
@@ -98,9 +106,7 @@ def versions(*extra: str) -> dict[str, str]:
     """
     from importlib import metadata
 
-    import larscheck
-
-    out = {"larscheck": larscheck.__version__, "python": platform.python_version()}
+    out = {"larscheck": larscheck_version(), "python": platform.python_version()}
     for name in (*RECORDED_PACKAGES, *extra):
         try:
             out[name] = metadata.version(name)

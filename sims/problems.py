@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .validation import batch_array, finite_array, positive
+from larscheck.sims.validation import batch_array, finite_array, positive
 
 SPECTRA = ("uniform", "geometric", "two-point", "clustered")
 

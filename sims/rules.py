@@ -40,8 +40,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from .blocks import NORMS, Blocks
-from .validation import in_range, positive
+from larscheck.sims.blocks import NORMS, Blocks
+from larscheck.sims.validation import in_range, positive
 
 State = dict[str, np.ndarray]
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import finite_array, positive
+from larscheck.sims.validation import finite_array, positive
 
 
 def _rate(name: str, lam):

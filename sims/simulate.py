@@ -34,11 +34,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from tqdm import tqdm
 
-from .blocks import Blocks
-from .problems import Problem, Quadratic
-from .rules import LARS, UpdateRule
-from .schedules import Constant, Schedule, as_schedule
-from .validation import batch_array, finite_array, positive
+from larscheck.sims.blocks import Blocks
+from larscheck.sims.problems import Problem, Quadratic
+from larscheck.sims.rules import LARS, UpdateRule
+from larscheck.sims.schedules import Constant, Schedule, as_schedule
+from larscheck.sims.validation import batch_array, finite_array, positive
 
 #: Default for ``divergence_factor``: an iterate this many times farther from
 #: ``x*`` than the start (or than ``||x*||``, or 1) counts as diverged.
@@ -241,7 +241,7 @@ def _run_fused(work, rule, part, x, steps, sched, cap, stats, progress, record_p
     :func:`larscheck.sims.kernels.lars_quadratic_chunk` on it; the result is the tuple
     :func:`_run_numpy` returns (no path: ``record_path`` runs take the NumPy loop).
     """
-    from .kernels import PACK, lars_quadratic_chunk
+    from larscheck.sims.kernels import PACK, lars_quadratic_chunk
 
     batch = work.batch
     rule_params = np.array([

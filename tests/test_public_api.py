@@ -4,7 +4,8 @@ import subprocess
 import sys
 
 import larscheck
-from larscheck.proofs_check import report, witness
+from larscheck.proofs_check import report
+from larscheck.proofs_check.search import witness
 from larscheck.sims import convex_family
 from larscheck.theory import bounds
 

@@ -85,7 +85,7 @@ from typing import NamedTuple
 import numpy as np
 import sympy as sp
 
-from .formulas import (
+from larscheck.theory.formulas import (
     D,
     Formula,
     L,

@@ -29,7 +29,7 @@ the tight cos bound of :mod:`larscheck.theory.bounds` (:data:`~.bounds.COS_TIGHT
 recovered here as a consequence. A step is non-expanding exactly when
 :math:`\lambda\|x\| \le 2 c r`, which is Lemma 1's criterion.
 
-The performance-estimation cross-check (:mod:`larscheck.proofs_check.pep`)
+The performance-estimation cross-check (:mod:`larscheck.proofs_check.checks.pep`)
 solves the same worst case as a small SDP with PEPit.
 """
 
@@ -37,8 +37,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .bounds import COS_TIGHT
-from .formulas import Formula, L, lam, mu
+from larscheck.theory.bounds import COS_TIGHT
+from larscheck.theory.formulas import Formula, L, lam, mu
 
 #: ``||x||`` at the step, ``r = ||x - x*||`` and ``G = ||grad f(x)||``.
 x_norm = sp.Symbol(r"\|x\|", positive=True)

@@ -90,8 +90,8 @@ from functools import cache
 import numpy as np
 import sympy as sp
 
-from . import bounds as _bounds
-from .formulas import Formula, eps, k, lam
+from larscheck.theory import bounds as _bounds
+from larscheck.theory.formulas import Formula, eps, k, lam
 
 x0 = sp.Symbol("x_0", positive=True)  #: the start (derivations take x* > 0, x0 > 0)
 xs = sp.Symbol("x^*", positive=True)  #: the minimiser

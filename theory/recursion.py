@@ -46,7 +46,7 @@ import numpy as np
 import sympy as sp
 from sympy.codegen.cfunctions import expm1, log1p
 
-from .formulas import D, Formula, L, M, delta, eps, gap0, k, lam
+from larscheck.theory.formulas import D, Formula, L, M, delta, eps, gap0, k, lam
 
 _q, _b = sp.symbols("q b", positive=True)
 _n = sp.Symbol("n", integer=True, nonnegative=True)

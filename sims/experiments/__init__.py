@@ -10,12 +10,18 @@
 Each ``run`` returns a :class:`~.report.Result` (curves, claims, optimum, data).
 """
 
-from . import claims, fig1, logreg, svm
-from .data import load_digits_split, load_mnist, read_idx, save_npz, separable_data
-from .losses import Hinge, Softmax
-from .optimum import Optimum, hinge_optimum, softmax_optimum
-from .report import Result
-from .runner import PAPER_LARS, Curves, Method, paper_methods, train
+from larscheck.sims.experiments import claims, fig1, logreg, svm
+from larscheck.sims.experiments.data import (
+    load_digits_split,
+    load_mnist,
+    read_idx,
+    save_npz,
+    separable_data,
+)
+from larscheck.sims.experiments.losses import Hinge, Softmax
+from larscheck.sims.experiments.optimum import Optimum, hinge_optimum, softmax_optimum
+from larscheck.sims.experiments.report import Result
+from larscheck.sims.experiments.runner import PAPER_LARS, Curves, Method, paper_methods, train
 
 __all__ = [
     "PAPER_LARS",

@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .runner import Curves
+from larscheck.sims.experiments.runner import Curves
 
 OPTIMUM_RTOL = 0.01
 SPEED_FRACTION = 0.1

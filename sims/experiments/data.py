@@ -25,8 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..output import atomic_write_bytes
-from ..validation import positive
+from larscheck.sims.output import atomic_write_bytes
+from larscheck.sims.validation import positive
 
 #: IDX element types (third byte of the magic number) -> NumPy big-endian dtypes.
 IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}

@@ -22,13 +22,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..problems import Quadratic
-from ..rules import LARS, GradientDescent
-from ..schedules import PolynomialDecay
-from ..simulate import simulate
-from . import claims
-from .report import Result
-from .runner import DECAY_POWER, Curves
+from larscheck.sims.experiments import claims
+from larscheck.sims.experiments.report import Result
+from larscheck.sims.experiments.runner import DECAY_POWER, Curves
+from larscheck.sims.problems import Quadratic
+from larscheck.sims.rules import LARS, GradientDescent
+from larscheck.sims.schedules import PolynomialDecay
+from larscheck.sims.simulate import simulate
 
 EIGS = (1.0, 10.0)
 ANGLE = np.pi / 6

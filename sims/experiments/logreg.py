@@ -23,12 +23,12 @@ below ``tau = 0.01`` handles that too).
 
 from __future__ import annotations
 
-from . import claims
-from .data import load_digits_split, load_mnist
-from .losses import Softmax
-from .optimum import softmax_optimum
-from .report import Result
-from .runner import initial_points, paper_methods, run_methods
+from larscheck.sims.experiments import claims
+from larscheck.sims.experiments.data import load_digits_split, load_mnist
+from larscheck.sims.experiments.losses import Softmax
+from larscheck.sims.experiments.optimum import softmax_optimum
+from larscheck.sims.experiments.report import Result
+from larscheck.sims.experiments.runner import initial_points, paper_methods, run_methods
 
 #: The paper's rates (§6.2.2).
 RATES = {"sgd": 0.5, "adam": 0.001, "lars": 0.05}

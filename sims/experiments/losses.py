@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..validation import finite_array, positive
+from larscheck.sims.validation import finite_array, positive
 
 #: Largest gathered mini-batch design ``(S, m, p)``, in elements, built at once;
 #: above it the seeds are evaluated one by one (bounds memory on MNIST-sized data).

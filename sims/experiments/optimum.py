@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .losses import Hinge, Softmax
+from larscheck.sims.experiments.losses import Hinge, Softmax
 
 #: Default L-BFGS stopping tolerance on ``max_j |d f / d x_j|`` for the logistic problem.
 SOFTMAX_GTOL = 1e-9

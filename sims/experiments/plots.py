@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..output import atomic_write_bytes, pyplot
-from .report import Result
+from larscheck.sims.experiments.report import Result
+from larscheck.sims.output import atomic_write_bytes, pyplot
 
 #: Smallest ``f - f*`` drawn on the log axes.
 LOG_FLOOR = 1e-12

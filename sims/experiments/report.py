@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..output import atomic_write_text, to_jsonable, versions, write_json
-from .runner import Curves
+from larscheck.sims.experiments.runner import Curves
+from larscheck.sims.output import atomic_write_text, to_jsonable, versions, write_json
 
 
 @dataclass

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from tqdm import tqdm
 
-from ..blocks import Blocks
-from ..rules import LARS, Adam, GradientDescent, UpdateRule
-from ..schedules import Constant, PolynomialDecay, Schedule
-from .losses import LinearLoss
+from larscheck.sims.blocks import Blocks
+from larscheck.sims.experiments.losses import LinearLoss
+from larscheck.sims.rules import LARS, Adam, GradientDescent, UpdateRule
+from larscheck.sims.schedules import Constant, PolynomialDecay, Schedule
 
 #: Power of the decaying LARS schedule ``lam0 (1 - k/T)^p`` (the authors' code: 2).
 DECAY_POWER = 2.0

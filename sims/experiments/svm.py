@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import claims
-from .data import separable_data
-from .losses import Hinge
-from .optimum import hinge_optimum
-from .report import Result
-from .runner import initial_points, paper_methods, run_methods
+from larscheck.sims.experiments import claims
+from larscheck.sims.experiments.data import separable_data
+from larscheck.sims.experiments.losses import Hinge
+from larscheck.sims.experiments.optimum import hinge_optimum
+from larscheck.sims.experiments.report import Result
+from larscheck.sims.experiments.runner import initial_points, paper_methods, run_methods
 
 #: The paper's rates (§6.2.1).
 RATES = {"sgd": 0.01, "adam": 0.1, "lars": 0.1}

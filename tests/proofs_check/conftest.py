@@ -2,7 +2,7 @@
 
 import pytest
 
-from larscheck.proofs_check.suite import Context
+from larscheck.proofs_check.context import Context
 
 
 @pytest.fixture(scope="module")

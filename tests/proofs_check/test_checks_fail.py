@@ -8,12 +8,10 @@ a case that reproduces it.
 import numpy as np
 import pytest
 
-from larscheck.proofs_check import (
-    checks_beyond,
-    checks_lemma1,
-    checks_one_d,
-    checks_rates,
-)
+from larscheck.proofs_check.checks import beyond as checks_beyond
+from larscheck.proofs_check.checks import lemma1 as checks_lemma1
+from larscheck.proofs_check.checks import one_d as checks_one_d
+from larscheck.proofs_check.checks import rates as checks_rates
 from larscheck.theory import bounds, one_d, recursion
 
 
@@ -73,7 +71,8 @@ def test_check_holds_with_theory_and_fails_with_a_wrong_bound(name, quick_ctx):
 
 
 def test_conjecture_check_uses_a_plugged_search(quick_ctx, monkeypatch):
-    from larscheck.proofs_check import checks_conjecture, registry
+    from larscheck.proofs_check import registry
+    from larscheck.proofs_check.checks import conjecture as checks_conjecture
 
     monkeypatch.setattr(checks_conjecture, "RADII", np.geomspace(10, 1e3, 4))
     member = checks_conjecture.random_members(quick_ctx.rng("t"), 2, 1)

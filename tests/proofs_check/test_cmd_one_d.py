@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from larscheck.cli import main
-from larscheck.proofs_check.cmd_one_d import compute
+from larscheck.cli.one_d import compute
 from larscheck.theory import one_d
 
 #: Float64 LARS drifts ~1 ulp per step from the exact multiplicative orbit; starts whose

@@ -2,8 +2,8 @@
 
 import numpy as np
 
+from larscheck.proofs_check.context import Context, quadratic_cases, with_rates
 from larscheck.proofs_check.measure import ray_directions, sup_S_on_rays
-from larscheck.proofs_check.suite import Context, quadratic_cases, with_rates
 from larscheck.sims import Quadratic
 from larscheck.theory import bounds
 

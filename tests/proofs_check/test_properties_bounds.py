@@ -1,7 +1,7 @@
 """One Hypothesis property per proved n-D statement: observed <= bound, targeted at the
 worst observed/bound ratio (``hypothesis.target``); a violation shrinks to a minimal case.
 
-The specs (draw + measure) live in :mod:`larscheck.proofs_check.search_bounds`; the bounds
+The specs (draw + measure) live in :mod:`larscheck.proofs_check.search.bounds`; the bounds
 come from :mod:`larscheck.theory`. Run with ``HYPOTHESIS_PROFILE=deep`` for long searches.
 """
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import Phase, given, settings, target
 
 from larscheck import theory
-from larscheck.proofs_check.search_bounds import SPECS, VIOLATION_RTOL, BoundSpec
+from larscheck.proofs_check.search.bounds import SPECS, VIOLATION_RTOL, BoundSpec
 
 #: Examples per property under the active profile, capped for the simulation-based
 #: statements (each example runs LARS for ``STEPS`` steps).

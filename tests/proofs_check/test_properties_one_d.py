@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import example, given, settings, target
 from hypothesis import strategies as st
 
-from larscheck.proofs_check.strategies import convex_functions, log_uniform
+from larscheck.proofs_check.search.strategies import convex_functions, log_uniform
 from larscheck.sims import LARS, ConvexFamily, Quadratic, simulate
 from larscheck.theory import one_d
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from larscheck.cli import COMMANDS, build_parser
-from larscheck.proofs_check import readme_blocks as rb
+from tools import readme_blocks as rb
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from larscheck.cli import main
-from larscheck.proofs_check.search_boundedness import run_on_witness, search_boundedness
-from larscheck.proofs_check.search_bounds import search_bound
-from larscheck.proofs_check.search_conjecture import search_conjecture
-from larscheck.proofs_check.witness import verify_witness
+from larscheck.proofs_check.search.boundedness import run_on_witness, search_boundedness
+from larscheck.proofs_check.search.bounds import search_bound
+from larscheck.proofs_check.search.conjecture import search_conjecture
+from larscheck.proofs_check.search.witness import verify_witness
 from larscheck.sims.convex_family import ConvexFamily
 
 
@@ -63,7 +63,7 @@ def test_verifier_rejects_a_wrong_gradient():
             f, g = super().value_and_grad(x)
             return f, 1.01 * g
 
-    from larscheck.proofs_check import witness as w
+    from larscheck.proofs_check.search import witness as w
     original = w.ConvexFamily
     w.ConvexFamily = Broken
     try:
@@ -103,7 +103,8 @@ def test_cli(capsys, tmp_path):
 def test_hook_plugs_into_the_verify_registry(monkeypatch):
     import importlib
 
-    from larscheck.proofs_check import registry, search_hooks
+    from larscheck.proofs_check import registry
+    from larscheck.proofs_check.search import hooks as search_hooks
 
     monkeypatch.setattr(registry, "_SEARCHES", {})  # private: other tests see no plug
     importlib.reload(search_hooks)
@@ -115,7 +116,7 @@ def test_same_seed_same_result_whatever_else_is_imported():
     depend on them (search_engine runs with that pool empty)."""
     code = ("import json, sys\n"
             "{extra}\n"
-            "from larscheck.proofs_check.search_conjecture import search_conjecture\n"
+            "from larscheck.proofs_check.search.conjecture import search_conjecture\n"
             "print(json.dumps(search_conjecture(budget=30, seed=5, keep=1, ladder_points=5, "
             "verify=False)))\n")
     outs = [subprocess.run([sys.executable, "-c", code.format(extra=extra)], capture_output=True,

@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 from numpy.testing import assert_allclose
 
-from larscheck.proofs_check.pep import SDP_RTOL, worst_one_step, worst_one_step_any_gradient
+from larscheck.proofs_check.checks.pep import SDP_RTOL, worst_one_step, worst_one_step_any_gradient
 from larscheck.sims import Quadratic
 from larscheck.theory import contraction, tight_cos_witness
 

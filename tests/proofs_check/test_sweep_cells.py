@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from larscheck.proofs_check.sweep_cells import run_cell
-from larscheck.proofs_check.sweep_grid import spec_from_mapping
+from larscheck.proofs_check.sweep.cells import run_cell
+from larscheck.proofs_check.sweep.grid import spec_from_mapping
 from larscheck.sims import LARS, random_quadratics, simulate
 from larscheck.sims.problems import random_directions
 from larscheck.theory import bounds

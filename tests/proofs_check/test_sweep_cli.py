@@ -9,8 +9,8 @@ import signal
 import pytest
 
 from larscheck.cli import main
-from larscheck.proofs_check.sweep_grid import spec_from_mapping
-from larscheck.proofs_check.sweep_run import run_sweep as run_sweep_api
+from larscheck.proofs_check.sweep.grid import spec_from_mapping
+from larscheck.proofs_check.sweep.run import run_sweep as run_sweep_api
 from tests.proofs_check.sweep_helpers import cli_subprocess, record_lines, run_sweep, wait_for
 
 #: 36 cells of ~0.1 s each: long enough to be killed mid-run, short enough for CI.

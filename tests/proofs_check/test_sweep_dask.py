@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from larscheck.cli import main
-from larscheck.proofs_check.sweep_exec import DaskCluster
+from larscheck.proofs_check.sweep.executors import DaskCluster
 from tests.proofs_check.sweep_helpers import (
     cli_subprocess,
     record_lines,

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from larscheck.proofs_check.sweep_exec import DaskCluster, LocalPool, check_address
+from larscheck.proofs_check.sweep.executors import DaskCluster, LocalPool, check_address
 
 
 def _square(x):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from larscheck.proofs_check.sweep_grid import (
+from larscheck.proofs_check.sweep.grid import (
     AXES,
     MAX_CELLS,
     read_grid_file,

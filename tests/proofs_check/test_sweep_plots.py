@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from larscheck.proofs_check.sweep_plots import _bounded, _edges, _grid, _panels
+from larscheck.proofs_check.sweep.plots import _bounded, _edges, _grid, _panels
 
 
 def _rec(lam, kappa, xstar_norm, dim, frac, ratio):

@@ -7,7 +7,7 @@ import json
 import pytest
 
 import larscheck
-from larscheck.proofs_check.sweep_store import ResultStore, encode, read_results
+from larscheck.proofs_check.sweep.store import ResultStore, encode, read_results
 from larscheck.sims.output import versions
 
 SPEC = {"kappa": [1.0, 10.0], "lam": [0.1], "seeds": 1}

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from numpy.testing import assert_allclose
 
-from larscheck.proofs_check.strategies import convex_functions
+from larscheck.proofs_check.search.strategies import convex_functions
 from larscheck.sims import convex_family
 from larscheck.sims.convex_family import ATOMS, BUILTIN_ATOMS, ConvexFamily, register_atom
 

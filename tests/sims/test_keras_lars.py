@@ -31,7 +31,7 @@ from keras import ops  # noqa: E402
 
 from larscheck.sims import rules  # noqa: E402
 from larscheck.sims.blocks import Blocks  # noqa: E402
-from larscheck.sims.keras_lars import LARS  # noqa: E402
+from larscheck.sims.keras.lars import LARS  # noqa: E402
 from larscheck.sims.problems import Quadratic, random_orthogonal  # noqa: E402
 from larscheck.sims.schedules import PolynomialDecay  # noqa: E402
 from larscheck.sims.simulate import simulate  # noqa: E402

@@ -16,7 +16,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 keras = pytest.importorskip("keras")
 
 from larscheck.cli import main  # noqa: E402
-from larscheck.sims import resnet  # noqa: E402
+from larscheck.sims.keras import resnet  # noqa: E402
 
 IMAGES_PER_BATCH = 6
 

@@ -1,0 +1,66 @@
+"""Argument types and the usage error of the ``larscheck`` command line.
+
+Every command module takes its argparse types from here; a bad value becomes an
+:class:`argparse.ArgumentTypeError`, which the parser reports as one line (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+
+class UsageError(ValueError):
+    """A command-line input error; reported as one line, exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with its usage errors reported as a single line (exit 2)."""
+
+    def error(self, message):  # pragma: no cover - exercised through main()
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def finite_float(text: str) -> float:
+    """argparse type: a finite float."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be finite, got {text!r}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a finite float > 0."""
+    value = finite_float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
+    return value
+
+
+def _int_at_least(text: str, lo: int) -> int:
+    """An integer ``>= lo`` from ``text``, or an argparse error naming the problem."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < lo:
+        raise argparse.ArgumentTypeError(f"must be >= {lo}, got {text!r}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    return _int_at_least(text, 1)
+
+
+def seed_int(text: str) -> int:
+    """argparse type: a seed, an integer >= 0 (what ``numpy.random.default_rng`` takes)."""
+    return _int_at_least(text, 0)
+
+
+def float_list(text: str) -> list[float]:
+    """argparse type: comma-separated finite floats, e.g. ``1,10``."""
+    return [finite_float(t) for t in text.split(",") if t.strip()]

@@ -1,0 +1,113 @@
+"""``larscheck search``: adversarial search against one statement.
+
+- a bounded statement (``cos_bound.tight``, ``lemma1``, ``theorem1``, ...):
+  maximise observed/bound (Hypothesis targeting, then Nelder-Mead) and report
+  the worst case and how close to the bound it got;
+- ``conjecture1``: search the convex family with ``mu = 0`` for points far
+  away with small ``cos alpha`` and print the independently verified witness;
+  ``--follow-up`` adds the LARS boundedness search (STATEMENTS 3.4).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from larscheck.cli.args import positive_int, seed_int
+
+NAME = "search"
+HELP = "Adversarial search: worst observed/bound of a statement, or a Conjecture 1 witness."
+
+#: Default budgets (Hypothesis examples).
+DEFAULT_BUDGET = {"conjecture1": 500, "bounded": 100, "follow_up": 200}
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """Flags of ``larscheck search`` (no imports: ``larscheck --help`` stays fast)."""
+    p.add_argument("statement", metavar="STATEMENT_ID",
+                   help="conjecture1, or a bounded statement id (cos_bound.tight, lemma1, "
+                        "theorem1, ...; an unknown id lists them all)")
+    p.add_argument("--budget", type=positive_int, default=None,
+                   help="Hypothesis examples (default: 500 for conjecture1, 100 otherwise)")
+    p.add_argument("--seed", type=seed_int, default=0)
+    p.add_argument("--json", metavar="PATH", help="write the result as JSON ('-' = stdout)")
+    p.add_argument("--follow-up", action="store_true",
+                   help="conjecture1: also search whether LARS stays bounded (mu = 0)")
+
+
+def _print_bounded(result: dict) -> None:
+    status = "VIOLATED" if result["violated"] else "holds"
+    print(f"{result['statement']}: {result['description']}")
+    print(f"  {result['examples']} Hypothesis examples + {result['refine_evaluations']} "
+          f"refinement evaluations")
+    print(f"  worst observed/bound: {result['worst_ratio']:.10g} ({status}; "
+          f"Hypothesis alone: {result['hypothesis_worst_ratio']:.6g})")
+    case = result["worst_case"]
+    print(f"  worst case: observed {case['observed']:.6g}, bound {case['bound']:.6g}, "
+          f"mu {case['mu']:.4g}, L {case['L']:.4g}")
+
+
+def _print_witness(w: dict) -> None:
+    v = w.get("verified", {})
+    trend = v.get("trend", {})
+    s = w["search"]
+    print(f"conjecture1: {s['examples']} Hypothesis examples + {s['refine_evaluations']} "
+          f"refinement evaluations (seed {s['seed']})")
+    print(f"  witness in R^{len(w['function']['xstar'])} with atoms "
+          f"{', '.join(a['kind'] for a in w['function']['atoms'])}, mu = 0")
+    print("  ||x||        cos alpha")
+    for x, c in zip(w["points"], w["cos_alpha"], strict=True):
+        print(f"  {sum(t * t for t in x) ** 0.5:<12.4g} {c:.4g}")
+    if v:
+        checks = ", ".join(f"{k} {'ok' if v[k]['ok'] else 'FAILED'}"
+                           for k in ("gradient", "convexity", "smoothness", "uniqueness"))
+        print(f"  independent checks: {checks}")
+        if trend.get("slope") is not None:
+            print(f"  trend: log cos alpha ~ {trend['slope']:.4f} log ||x|| "
+                  f"(95% CI {trend['slope_ci'][0]:.4f} .. {trend['slope_ci'][1]:.4f}); "
+                  f"evidence: {trend['evidence']}")
+        print("  verdict: " + ("REFUTED (liminf cos alpha = 0 on a convex L-smooth f with "
+                               "unique minimiser)" if v["refutes"] else "not refuted"))
+    if "follow_up" in w:
+        f = w["follow_up"]
+        print(f"  follow-up: largest sup_k |x_k - x*| / |x_0 - x*| found "
+              f"{f['search']['worst_ratio']:.4g} ({f['search']['examples']} examples), "
+              f"diverged: {f['search']['diverged']}")
+        for row in f["on_witness"]["by_rate"]:
+            print(f"    from the witness points, lambda {row['lambda']:g}: "
+                  f"max ratio {row['max_ratio']:.4g}, diverged {row['diverged']}")
+
+
+def run(args) -> int:
+    """Run the search, print a summary, optionally write JSON."""
+    from larscheck.proofs_check.search.boundedness import run_on_witness, search_boundedness
+    from larscheck.proofs_check.search.bounds import SPECS, search_bound
+    from larscheck.proofs_check.search.conjecture import STATEMENT, search_conjecture
+    from larscheck.sims.output import versions, write_json
+
+    if args.statement != STATEMENT and args.statement not in SPECS:
+        raise ValueError(f"unknown STATEMENT_ID {args.statement!r}; choose conjecture1 or one "
+                         f"of {', '.join(sorted(SPECS))}")
+    if args.follow_up and args.statement != STATEMENT:
+        raise ValueError("--follow-up applies to conjecture1 only")
+    start = time.perf_counter()
+    if args.statement == STATEMENT:
+        budget = args.budget or DEFAULT_BUDGET["conjecture1"]
+        result = search_conjecture(budget, args.seed)
+        if args.follow_up:
+            result["follow_up"] = {
+                "search": search_boundedness(args.budget or DEFAULT_BUDGET["follow_up"],
+                                             args.seed),
+                "on_witness": run_on_witness(result),
+            }
+        show = _print_witness
+    else:
+        result = search_bound(args.statement, args.budget or DEFAULT_BUDGET["bounded"],
+                              args.seed)
+        show = _print_bounded
+    if args.json != "-":
+        show(result)
+        print(f"  ({time.perf_counter() - start:.1f} s)")
+    if args.json:
+        write_json(args.json, {**result, "versions": versions()})
+    return 0
