@@ -160,13 +160,25 @@ class Report:
                 out.append(f"- fitted rate: {v.rate.describe()}")
             if v.witness is not None:
                 out.append(f"- witness: `{_short(v.witness)}`")
-            for path in figures.get(s.id, []):
-                out += ["", f"![{s.id}]({path})"]
+            out += _figure_lines(s.id, figures.get(s.id, []))
         return "\n".join(out) + "\n"
 
     def write_markdown(self, path, figures=None) -> None:
         """Write :meth:`markdown` atomically."""
         atomic_write_text(path, self.markdown(figures))
+
+
+def _figure_lines(sid: str, paths: list[str]) -> list[str]:
+    """Markdown for a statement's figure files: each PNG embedded, every other file (the
+    PDFs, which most Markdown viewers do not show as images) linked."""
+    out = []
+    for path in paths:
+        if path.endswith(".png"):
+            out += ["", f"![{sid}]({path})"]
+    others = [p for p in paths if not p.endswith(".png")]
+    if others:
+        out += ["", "Vector versions: " + ", ".join(f"[{p}]({p})" for p in others)]
+    return out
 
 
 def _short(witness: dict, limit: int = 600) -> str:

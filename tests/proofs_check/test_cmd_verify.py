@@ -49,7 +49,9 @@ def test_out_writes_report_and_nonempty_figures(tmp_path, capsys):
     for name in ("one_d_cobweb", "theorem2", "stability_map"):
         for ext in ("png", "pdf"):
             assert (out / f"{name}.{ext}").stat().st_size > 1000
-            assert f"{name}.png" in md
+        assert f"({name}.png)" in md.split("![", 1)[1]  # the PNG is embedded ...
+        assert f"[{name}.pdf]({name}.pdf)" in md  # ... the PDF linked, never embedded
+        assert not any(line.startswith("![") and ".pdf)" in line for line in md.splitlines())
 
 
 def test_unknown_id_is_a_usage_error(capsys):
