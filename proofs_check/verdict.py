@@ -139,6 +139,10 @@ class Verdict:
         Further numbers (tight-variant ratios, beyond-hypotheses summaries).
     series : dict
         Arrays for the figures (not written to JSON).
+    slack : list of dict or None
+        The slack budget of the statement's proof, one record per step of its
+        chain (:meth:`larscheck.proofs_check.slack.Budget.rows`); ``None`` for
+        statements without a chain.
     """
 
     verdict: str
@@ -150,6 +154,7 @@ class Verdict:
     rate: Rate | None = None
     details: dict = field(default_factory=dict)
     series: dict = field(default_factory=dict)
+    slack: list | None = None
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
