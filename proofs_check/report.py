@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from larscheck.proofs_check.context import Context
-from larscheck.proofs_check.registry import Statement, statements
+from larscheck.proofs_check.registry import DEFAULT, Registry, Statement
 from larscheck.proofs_check.verdict import Verdict
 from larscheck.sims.output import (
     atomic_write_text,
@@ -193,7 +193,7 @@ def _short(witness: dict, limit: int = 600) -> str:
 
 
 def verify(ids: Iterable[str] | None = None, *, seed: int = 0, quick: bool = False,
-           progress: bool | None = None) -> Report:
+           progress: bool | None = None, registry: Registry | None = None) -> Report:
     """Check the statements ``ids`` (default: all) and return the :class:`Report`.
 
     Parameters
@@ -206,10 +206,13 @@ def verify(ids: Iterable[str] | None = None, *, seed: int = 0, quick: bool = Fal
         Smaller suites (seconds instead of a minute).
     progress : bool or None
         Progress bar over statements; ``None``: only on a terminal.
+    registry : Registry, optional
+        Where the statements come from; default the built-in statements
+        (:data:`~larscheck.proofs_check.registry.DEFAULT`).
     """
     from tqdm import tqdm
 
-    chosen = statements(ids)
+    chosen = (registry or DEFAULT).statements(ids)
     ctx = Context(seed=int(seed), quick=bool(quick))
     report = Report(seed=int(seed), quick=bool(quick))
     bar = tqdm(chosen, disable=None if progress is None else not progress, desc="verify",

@@ -1,5 +1,7 @@
 """The proof chains end at the statements' bounds, symbolically."""
 
+import itertools
+
 import sympy as sp
 
 from larscheck.theory import bounds, chains
@@ -44,4 +46,4 @@ def test_pairs_telescope():
         pairs = chain.pairs
         assert len(pairs) == len(chain.steps)
         assert pairs[0][0] == chain.observed and pairs[-1][1] == chain.bound
-        assert all(a[1] == b[0] for a, b in zip(pairs[:-1], pairs[1:], strict=True))
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(pairs))
