@@ -148,6 +148,10 @@ class Verdict:
         The short finding: at most :data:`SUMMARY_CHARS` characters with the
         numbers that decide the verdict, set by the check for the terminal table and
         the README (:func:`short_finding`); empty: the finding's first clause.
+    slack : list of dict or None
+        The slack budget of the statement's proof, one record per step of its
+        chain (:meth:`larscheck.proofs_check.slack.Budget.rows`); ``None`` for
+        statements without a chain.
     """
 
     verdict: str
@@ -160,6 +164,7 @@ class Verdict:
     details: dict = field(default_factory=dict)
     figure_data: object | None = None
     summary: str = ""
+    slack: list | None = None
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
