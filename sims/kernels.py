@@ -39,23 +39,32 @@ flags (no reassociation, no fused multiply-add): element by element the same
 operations as the NumPy path, hence the same bits. Where vectors are narrower
 LLVM splits each ``<8 x double>`` operation into several, with the same results.
 
+Packs run in parallel (``prange``). Unless ``NUMBA_THREADING_LAYER`` says otherwise,
+this module selects Numba's ``workqueue`` layer: on a busy machine OpenMP's launch of
+a short parallel region waited 5-20 ms for its second thread (``workqueue`` about as
+long as one thread); ``workqueue`` does not take parallel calls from several Python
+threads at once (set ``NUMBA_THREADING_LAYER=omp`` or ``tbb`` for that).
+
 Compiled code is cached on disk (``cache=True``): the first call in a fresh
-environment compiles it (several seconds); later processes load it (about
-0.3 s, plus about 0.2 s to import Numba). The simulator therefore sends only
-long runs here (``FUSED_MIN_UPDATES`` in :mod:`larscheck.sims.simulate`). Numba
-checks only this file for changes when it decides whether a cache is stale,
-which is why the intrinsics live here too.
+environment compiles it (tens of seconds); later processes load it (about 1 s
+with Numba's import, ``benchmarks/simulator_throughput.py``). Numba checks only
+this file for changes when it decides whether a cache is stale, which is why the
+intrinsics live here too.
 """
 
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 from llvmlite import ir
-from numba import njit, prange, types
+from numba import config, get_num_threads, njit, prange, set_num_threads, types
 from numba.core import cgutils
 from numba.extending import intrinsic
+
+if "NUMBA_THREADING_LAYER" not in os.environ:
+    config.THREADING_LAYER = "workqueue"
 
 #: Problems per vector (the block a call works on).
 WIDTH = 8
@@ -269,9 +278,15 @@ def pairwise_plan(dim):
     return plan[:, :ops]
 
 
-@njit(cache=True, parallel=True, error_model="numpy")
+#: Smallest chunk (``B n`` times its steps, coordinate-updates) run on several threads:
+#: launching a parallel region costs 0.1 ms on a quiet machine, 1-10 ms on a busy one
+#: (the other threads wait to be scheduled); below this one thread does the chunk
+#: (about 4-15 ms of work here). The results are the same either way.
+PARALLEL_MIN_UPDATES = 4_000_000
+
+
 def lars_quadratic_chunk(run, problems, space, at, first_below, rates, thresholds,
-                         checkpoints):
+                         checkpoints, threads=1):
     """Run iterates ``k0 .. k1-1`` of LARS on every active diagonal quadratic, in place.
 
     For each active problem ``i`` and ``k`` in ``[k0, k1)``: evaluate
@@ -281,10 +296,10 @@ def lars_quadratic_chunk(run, problems, space, at, first_below, rates, threshold
     into the statistics and, for ``k < steps``, take the step with rate
     ``rates[k - k0, i]`` (column 0 when ``rates`` has one column).
 
-    Problems run in packs of ``run.pack`` (a multiple of :data:`WIDTH`), transposed,
-    the packs in parallel on Numba's threads (:func:`_run_pack`). A problem's numbers
-    never meet another's, so the results do not depend on the pack size or the number
-    of threads.
+    Problems run in packs of ``run.pack`` (a multiple of :data:`WIDTH`), transposed
+    (:func:`_run_pack`), the packs in parallel on ``threads`` of Numba's threads for
+    chunks of at least :data:`PARALLEL_MIN_UPDATES`. A problem's numbers never meet
+    another's, so the results do not depend on the pack size or the number of threads.
 
     Parameters
     ----------
@@ -300,15 +315,46 @@ def lars_quadratic_chunk(run, problems, space, at, first_below, rates, threshold
     rates : (k1 - k0, 1) or (k1 - k0, B)
         ``lambda_k`` (rows past ``steps`` are not read).
     thresholds : (E,); checkpoints : (C,) sorted
+    threads : int
+        At most ``NUMBA_NUM_THREADS``.
     """
-    pack = run[0].pack
+    pack = int(run["pack"][0])
     if pack % WIDTH != 0:
         raise ValueError("the pack size must be a multiple of WIDTH (8)")
-    plan = pairwise_plan(space.shape[2])
-    npacks = (problems.shape[0] + pack - 1) // pack
+    batch, dim = space.shape[1:]
+    plan = pairwise_plan(dim)
+    parallel = threads > 1 and batch * dim * (run["k1"][0] - run["k0"][0]) >= (
+        PARALLEL_MIN_UPDATES)
+    args = (-(-batch // pack), run, problems, space, at, first_below, rates, thresholds,
+            checkpoints, plan)
+    if not parallel:
+        _packs_serial(*args)
+        return
+    saved = get_num_threads()
+    set_num_threads(threads)
+    try:
+        _packs_parallel(*args)
+    finally:
+        set_num_threads(saved)
+
+
+@njit(cache=True, parallel=True, error_model="numpy")
+def _packs_parallel(npacks, run, problems, space, at, first_below, rates, thresholds,
+                    checkpoints, plan):
+    """:func:`_run_pack` on every pack, on Numba's threads."""
+    pack = run[0].pack
     for q in prange(npacks):
         _run_pack(q * pack, run, problems, space, at, first_below, rates, thresholds,
                   checkpoints, plan)
+
+
+@njit(cache=True, error_model="numpy")
+def _packs_serial(npacks, run, problems, space, at, first_below, rates, thresholds,
+                  checkpoints, plan):
+    """:func:`_run_pack` on every pack, one after another (short chunks)."""
+    for q in range(npacks):
+        _run_pack(q * run[0].pack, run, problems, space, at, first_below, rates,
+                  thresholds, checkpoints, plan)
 
 
 @njit(cache=True, error_model="numpy")

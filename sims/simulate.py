@@ -28,6 +28,8 @@ eigenbasis (any batch, dimension and length), the fused kernel of
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -126,6 +128,12 @@ class Trajectory:
 
 def log_checkpoints(steps: int, count: int = 50) -> np.ndarray:
     """About ``count`` log-spaced iterate indices in ``[0, steps]``, always with 0 and ``steps``."""
+    return _log_checkpoints(steps, count).copy()
+
+
+@functools.lru_cache(maxsize=64)
+def _log_checkpoints(steps: int, count: int) -> np.ndarray:
+    """:func:`log_checkpoints`, computed once per ``(steps, count)`` (callers get copies)."""
     if steps == 0:
         return np.zeros(1, dtype=np.intp)
     pts = np.unique(np.round(np.geomspace(1, steps, max(count - 1, 1))).astype(np.intp))
@@ -211,8 +219,19 @@ def _rates(sched: Schedule, k0: int, k1: int, batch: int) -> np.ndarray:
     return np.repeat(table, k1 - k0, axis=0) if constant else table
 
 
+class _NoBar:
+    """The part of a tqdm bar the simulator uses, doing nothing."""
+
+    def update(self, n: int = 1) -> None:
+        """Ignore ``n`` iterates."""
+
+
 def _progress(steps: int, rule: UpdateRule, progress: bool | None) -> tqdm:
-    """A bar over the ``steps + 1`` iterates (shown only on a terminal when ``None``)."""
+    """A bar over the ``steps + 1`` iterates (shown only on a terminal when ``None``); a
+    do-nothing stand-in when ``progress`` is False (building a disabled bar costs more than
+    a short run)."""
+    if progress is False:
+        return contextlib.nullcontext(_NoBar())
     return tqdm(total=steps + 1, disable=None if progress is None else not progress,
                 desc=f"simulate {rule.name}", leave=False)
 
@@ -237,8 +256,6 @@ def _run_fused(work, rule, part, x, steps, sched, cap, stats, progress, threads)
     the result is the tuple :func:`_run_numpy` returns (no path: ``record_path`` runs take
     the NumPy loop).
     """
-    import numba
-
     from larscheck.sims import kernels
 
     batch, dim = work.batch, work.dim
@@ -258,21 +275,16 @@ def _run_fused(work, rule, part, x, steps, sched, cap, stats, progress, threads)
     for name in fields:
         problems[name] = getattr(stats, name)
     space = np.stack((x, np.zeros_like(x), work.eigs, work.xstar))
-    saved = numba.get_num_threads()
-    numba.set_num_threads(threads)
-    try:
-        with _progress(steps, rule, progress) as bar:
-            k0, chunk = 0, max(1, _RATES_BUFFER // batch)  # longer once the rates are scalars
-            while k0 <= steps:
-                k1 = min(k0 + chunk, steps + 1)
-                run["k0"], run["k1"] = k0, k1
-                lam = _rates(sched, k0, min(k1, steps), batch)
-                kernels.lars_quadratic_chunk(run, problems, space, stats.at, stats.first_below,
-                                             lam, stats.thresholds, stats.checkpoints)
-                bar.update(k1 - k0)
-                k0, chunk = k1, max(1, _RATES_BUFFER // lam.shape[1])
-    finally:
-        numba.set_num_threads(saved)
+    with _progress(steps, rule, progress) as bar:
+        k0, chunk = 0, max(1, _RATES_BUFFER // batch)  # longer once the rates are scalars
+        while k0 <= steps:
+            k1 = min(k0 + chunk, steps + 1)
+            run["k0"], run["k1"] = k0, k1
+            lam = _rates(sched, k0, min(k1, steps), batch)
+            kernels.lars_quadratic_chunk(run, problems, space, stats.at, stats.first_below,
+                                         lam, stats.thresholds, stats.checkpoints, threads)
+            bar.update(k1 - k0)
+            k0, chunk = k1, max(1, _RATES_BUFFER // lam.shape[1])
     x[...] = space[0]
     for name in fields:
         getattr(stats, name)[...] = problems[name]
