@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from larscheck.proofs_check.context import Context
-from larscheck.proofs_check.registry import Statement, statements
+from larscheck.proofs_check.registry import DEFAULT, Registry, Statement
 from larscheck.proofs_check.verdict import Verdict
 from larscheck.sims.output import (
     atomic_write_text,
@@ -160,13 +160,25 @@ class Report:
                 out.append(f"- fitted rate: {v.rate.describe()}")
             if v.witness is not None:
                 out.append(f"- witness: `{_short(v.witness)}`")
-            for path in figures.get(s.id, []):
-                out += ["", f"![{s.id}]({path})"]
+            out += _figure_lines(s.id, figures.get(s.id, []))
         return "\n".join(out) + "\n"
 
     def write_markdown(self, path, figures=None) -> None:
         """Write :meth:`markdown` atomically."""
         atomic_write_text(path, self.markdown(figures))
+
+
+def _figure_lines(sid: str, paths: list[str]) -> list[str]:
+    """Markdown for a statement's figure files: each PNG embedded, every other file (the
+    PDFs, which most Markdown viewers do not show as images) linked."""
+    out = []
+    for path in paths:
+        if path.endswith(".png"):
+            out += ["", f"![{sid}]({path})"]
+    others = [p for p in paths if not p.endswith(".png")]
+    if others:
+        out += ["", "Vector versions: " + ", ".join(f"[{p}]({p})" for p in others)]
+    return out
 
 
 def _short(witness: dict, limit: int = 600) -> str:
@@ -178,7 +190,7 @@ def _short(witness: dict, limit: int = 600) -> str:
 
 
 def verify(ids: Iterable[str] | None = None, *, seed: int = 0, quick: bool = False,
-           progress: bool | None = None) -> Report:
+           progress: bool | None = None, registry: Registry | None = None) -> Report:
     """Check the statements ``ids`` (default: all) and return the :class:`Report`.
 
     Parameters
@@ -191,10 +203,13 @@ def verify(ids: Iterable[str] | None = None, *, seed: int = 0, quick: bool = Fal
         Smaller suites (seconds instead of a minute).
     progress : bool or None
         Progress bar over statements; ``None``: only on a terminal.
+    registry : Registry, optional
+        Where the statements come from; default the built-in statements
+        (:data:`~larscheck.proofs_check.registry.DEFAULT`).
     """
     from tqdm import tqdm
 
-    chosen = statements(ids)
+    chosen = (registry or DEFAULT).statements(ids)
     ctx = Context(seed=int(seed), quick=bool(quick))
     report = Report(seed=int(seed), quick=bool(quick))
     bar = tqdm(chosen, disable=None if progress is None else not progress, desc="verify",

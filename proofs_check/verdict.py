@@ -137,8 +137,10 @@ class Verdict:
         Fitted exponent for rate statements.
     details : dict
         Further numbers (tight-variant ratios, beyond-hypotheses summaries).
-    series : dict
-        Arrays for the figures (not written to JSON).
+    figure_data : object or None
+        The record the statement's figure draws (a frozen dataclass of the
+        figure's family, e.g. :class:`~larscheck.proofs_check.figures.RadiusData`;
+        not written to JSON); ``None``: nothing to draw.
     """
 
     verdict: str
@@ -149,7 +151,7 @@ class Verdict:
     beyond: int = 0
     rate: Rate | None = None
     details: dict = field(default_factory=dict)
-    series: dict = field(default_factory=dict)
+    figure_data: object | None = None
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:

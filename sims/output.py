@@ -2,7 +2,10 @@
 
 A result file is written to a temporary file in the same folder, flushed,
 fsynced and renamed over the target, so a reader never sees half a file and
-an interruption never leaves a torn one.
+an interruption never leaves a torn one. The temporary file is created with
+mode ``0o666`` filtered by the process umask, as ``open(path, "w")`` would
+create it (``0o644`` under the usual umask 022), not the ``0o600`` of
+:func:`tempfile.mkstemp`.
 """
 
 from __future__ import annotations
@@ -11,18 +14,22 @@ import json
 import math
 import os
 import platform
+import secrets
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (temp file + fsync + rename)."""
+    """Write ``data`` to ``path`` atomically (temp file + fsync + rename).
+
+    The file gets the mode a plain ``open(path, "wb")`` gives a new file:
+    ``0o666 & ~umask``.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_temporary(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -33,6 +40,18 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _create_temporary(path: Path) -> tuple[int, Path]:
+    """A new, exclusively created file next to ``path`` (mode ``0o666``, the kernel applies
+    the umask) and its open descriptor."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:  # pragma: no cover - a 48-bit random name collided
+            continue
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:

@@ -186,6 +186,16 @@ def test_enough_cases():
     assert {argv[0] for argv, _ in CASES.values()} >= registered  # every subcommand
 
 
+def _prefix(argv) -> str:
+    """The one error prefix: ``larscheck COMMAND: error: `` (``larscheck plot sweep`` for
+    a plot kind), never a doubled ``larscheck: error: larscheck COMMAND:``."""
+    if argv[0] not in {importlib.import_module(path).NAME for path in COMMANDS}:
+        return "larscheck: error: "
+    if argv[0] == "plot" and len(argv) > 1 and not argv[1].startswith("-"):
+        return f"larscheck plot {argv[1]}: error: "
+    return f"larscheck {argv[0]}: error: "
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_bad_invocation(name, files, capsys):
     argv, needle = CASES[name]
@@ -194,7 +204,7 @@ def test_bad_invocation(name, files, capsys):
     err = capsys.readouterr().err
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
-    assert lines[0].startswith("larscheck"), err
+    assert lines[0].startswith(_prefix(argv)), err
     assert needle in lines[0], err
     assert "Traceback" not in err
     # a failed command never damages the files it was pointed at
@@ -210,4 +220,4 @@ def test_bad_invocation_as_a_process(name, files):
     assert proc.returncode == 2
     assert proc.stdout == ""
     (line,) = proc.stderr.strip().splitlines()
-    assert needle in line
+    assert line.startswith(_prefix(argv)) and needle in line

@@ -8,17 +8,50 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+import re
+from pathlib import Path
+
+#: A number as the argument types below read it (``-1``, ``-.5``, ``-2.5e-3``) ...
+_NUMBER = r"(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+#: ... and a word that starts with ``-`` but is a value: a negative number or a
+#: comma-separated list of numbers whose first is negative (``-1,4,0.3``).
+NEGATIVE_VALUE = re.compile(rf"^-{_NUMBER}(?:,\s*[-+]?{_NUMBER})*,?$")
 
 
 class UsageError(ValueError):
-    """A command-line input error; reported as one line, exit code 2."""
+    """A command-line input error; reported as one line, exit code 2.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, naming the argument.
+    prog : str, optional
+        The command it belongs to (``"larscheck one-d"``); when omitted, the
+        command line's error handler names the command that was running.
+    """
+
+    def __init__(self, message: str, prog: str | None = None):
+        super().__init__(message)
+        self.prog = prog
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse with its usage errors reported as a single line (exit 2)."""
+    """argparse with its usage errors reported as a single line (exit 2), and
+    negative numbers and number lists read as values.
+
+    argparse takes any word that starts with ``-`` for an option unless it is a
+    plain negative number, so ``--xstar -1,4`` failed with "expected one argument".
+    Here every word that matches :data:`NEGATIVE_VALUE` is a value (no option of
+    larscheck looks like a number).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = NEGATIVE_VALUE
 
     def error(self, message):  # pragma: no cover - exercised through main()
-        raise UsageError(f"{self.prog}: {message}")
+        raise UsageError(message, prog=self.prog)
 
 
 def finite_float(text: str) -> float:
@@ -62,5 +95,65 @@ def seed_int(text: str) -> int:
 
 
 def float_list(text: str) -> list[float]:
-    """argparse type: comma-separated finite floats, e.g. ``1,10``."""
+    """argparse type: comma-separated finite floats, e.g. ``1,10`` or ``-1,4,0.3``."""
     return [finite_float(t) for t in text.split(",") if t.strip()]
+
+
+def int_list(text: str) -> list[int]:
+    """argparse type: comma-separated integers, e.g. ``2,10,100``."""
+    try:
+        return [int(t) for t in text.split(",") if t.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of integers: {text!r}") from None
+
+
+def _writable_parent(path: Path, text: str) -> None:
+    """Check the nearest existing ancestor of ``path`` is a folder we may write in."""
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r}: {parent} is a file, not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"{text!r}: cannot write in {parent} (permission denied "
+                                         "or read-only)")
+
+
+def out_file(text: str) -> str:
+    """argparse type: a file to write (``-`` for stdout), checked before any work starts."""
+    if text == "-":
+        return text
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a file path (or - for stdout), got ''")
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a folder, not a file")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise argparse.ArgumentTypeError(f"{text!r}: cannot overwrite (permission denied)")
+    _writable_parent(path, text)
+    return text
+
+
+def out_dir(text: str) -> str:
+    """argparse type: a folder to write into (made if missing), checked before any work."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a folder path, got ''")
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a file, not a folder")
+    if path.is_dir():
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise argparse.ArgumentTypeError(f"{text!r}: cannot write in it (permission denied "
+                                             "or read-only)")
+        return text
+    _writable_parent(path, text)
+    return text
+
+
+def in_path(text: str) -> str:
+    """argparse type: an existing file or folder to read."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a path, got ''")
+    if not Path(text).exists():
+        raise argparse.ArgumentTypeError(f"{text!r}: no such file or folder")
+    return text

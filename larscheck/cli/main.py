@@ -7,7 +7,8 @@ plus one line in :data:`COMMANDS`. Command modules keep heavy imports
 stays fast.
 
 Bad input (``ValueError``, ``TypeError``, unreadable files) becomes one line on
-stderr and exit code 2, never a traceback.
+stderr, ``larscheck COMMAND: error: MESSAGE`` (argparse's own form, with the
+command that was given), and exit code 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -45,22 +46,24 @@ def build_parser() -> argparse.ArgumentParser:
         module = importlib.import_module(path)
         cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
         module.add_arguments(cmd)
-        cmd.set_defaults(_run=module.run)
+        cmd.set_defaults(_run=module.run, _prog=cmd.prog)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
+    prog = "larscheck"
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()
             return 2
+        prog = args._prog
         return int(args._run(args) or 0)
     except (ValueError, TypeError, OSError) as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"larscheck: error: {message}", file=sys.stderr)
+        print(f"{getattr(exc, 'prog', None) or prog}: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("larscheck: interrupted", file=sys.stderr)

@@ -26,7 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         module = importlib.import_module(path)
         kind = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(kind)
-        kind.set_defaults(_plot=module.run)
+        kind.set_defaults(_plot=module.run, _prog=kind.prog)
 
 
 def run(args) -> int:

@@ -5,21 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from larscheck.cli.args import float_list, positive_float, positive_int
+from larscheck.cli.args import float_list, int_list, positive_float, positive_int
 from larscheck.proofs_check.sweep.executors import CONNECT_TIMEOUT, available_cores
 from larscheck.proofs_check.sweep.grid import AXES, SETTINGS, read_grid_file, spec_from_mapping
 
 NAME = "sweep"
 HELP = ("Run a grid of seeded simulate() batches (kappa x lambda x dim x ||x*|| x ...), "
         "appending per-cell statistics to a JSONL file; resumable; local or Dask.")
-
-
-def _int_list(text: str) -> list[int]:
-    """argparse type: comma-separated integers, e.g. ``2,10,100``."""
-    try:
-        return [int(t) for t in text.split(",") if t.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a list of integers: {text!r}") from None
 
 
 def _name_list(text: str) -> list[str]:
@@ -32,11 +24,11 @@ def _name_list(text: str) -> list[str]:
 _GRID_FLAGS = {
     "kappa": (float_list, "condition numbers L/mu, e.g. 1,10,100 (>= 1)"),
     "lam": (float_list, "rates lambda (or multiples of --lam-ref's threshold)"),
-    "dim": (_int_list, "dimensions n"),
+    "dim": (int_list, "dimensions n"),
     "xstar_norm": (float_list, "norms ||x*||"),
     "spectrum": (_name_list, "eigenvalue layouts (uniform, geometric, two-point, clustered)"),
     "method": (_name_list, "update rules (lars, percentdelta, gd, momentum, adam)"),
-    "steps": (_int_list, "numbers of steps"),
+    "steps": (int_list, "numbers of steps"),
     "seeds": (positive_int, "independent replicates per grid point"),
     "batch": (positive_int, "problems per cell"),
     "seed": (int, "base seed (>= 0)"),

@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from larscheck.proofs_check import figures
 from larscheck.proofs_check.context import Context
 from larscheck.proofs_check.measure import cos_alpha
 from larscheck.proofs_check.registry import plugged_search, register
+from larscheck.proofs_check.search.hooks import conjecture_hook
 from larscheck.proofs_check.search.witness import cos_trend, trend_inputs, verify_witness
 from larscheck.proofs_check.verdict import Verdict
 from larscheck.sims import LARS
@@ -117,6 +119,7 @@ def lars_on_witness(ctx: Context, function: dict, start) -> dict:
         "uniqueness, trend); a plugged adversarial search (registry.plug_search) takes "
         "precedence",
     formulas=(),
+    figure=figures.conjecture, search=conjecture_hook,
 )
 def check_conjecture(ctx: Context, members=None) -> Verdict:
     """Sampled check (``members``: list of :class:`ConvexFamily` batches to use instead)."""
@@ -169,4 +172,4 @@ def check_conjecture(ctx: Context, members=None) -> Verdict:
                f"||x0 - x*|| = {lars['sup_dist_over_dist0']:.3g}"
                f"{', DIVERGED' if lars['diverged'] else ''}")
     return Verdict("refuted", cases, None, finding, witness, details={"evidence": counts},
-                   series={"norms": norms, "cos": cos})
+                   figure_data=figures.WitnessTrend(norms, cos))

@@ -25,6 +25,7 @@ from functools import partial
 
 import numpy as np
 
+from larscheck.proofs_check import figures
 from larscheck.proofs_check.context import (
     KAPPAS,
     Cases,
@@ -90,6 +91,7 @@ def _inside(params, variant: str = "paper") -> np.ndarray:
     how="batched LARS runs (quadratics n in {1,2,10,100}, logistic losses), "
         "sup_k ||x_k - x*|| vs D with the paper's R (and the tight R reported)",
     formulas=(("D", bounds.THEOREM1_D_OF_R), ("R", bounds.LEMMA1_RADIUS)),
+    figure=figures.theorem1,
 )
 def check_theorem1(ctx: Context, D=None) -> Verdict:
     """``sup_k ||x_k - x*||`` against ``D(lam, ||x*||, ||x0-x*||, mu, L)`` (injectable)."""
@@ -124,9 +126,9 @@ def check_theorem1(ctx: Context, D=None) -> Verdict:
                f"{details['worst_ratio_tight']:.4g} over {int(tight_in.sum())} runs with "
                f"lambda < 2c_tight ({details['tight_violations']} above 1); beyond 2mu/L: "
                f"{details['diverged_beyond']}/{details['beyond_cases']} runs diverged")
-    series = {"observed": observed, "bound": bound, "inside": inside, "kappa": params["kappa"]}
+    data = figures.BallData(observed, bound, inside, params["kappa"])
     return Verdict(verdict, cases, worst, finding, witness, beyond=int(beyond.sum()),
-                   details=details, series=series)
+                   details=details, figure_data=data)
 
 
 def _theorem2_bounds(params, runs, variant: str, bound=None):
@@ -153,6 +155,7 @@ def _theorem2_bounds(params, runs, variant: str, bound=None):
         "the bound with the measured delta, paper and tight variants",
     formulas=(("bound", bounds.THEOREM2_GAP), ("A", bounds.THEOREM2_A),
               ("B", bounds.THEOREM2_B), ("M", bounds.THEOREM2_M)),
+    figure=figures.theorem2,
 )
 def check_theorem2(ctx: Context, bound=None) -> Verdict:
     """``min_{i<=k} f - f*`` against ``bound(k, lam, ||x*||, dist0, gap0, delta, mu, L)``."""
@@ -194,9 +197,9 @@ def check_theorem2(ctx: Context, bound=None) -> Verdict:
                f"{details['min_delta_over_xstar']:.3g}") if cases else "no run inside"
     if verdict == "violated":
         finding = "VIOLATED: " + finding.replace("bound holds at all", "checked")
-    series = {"k": ks, "gaps": gaps, "paper": values, "tight": tight_vals, "inside": inside}
+    data = figures.RateCurves(ks, gaps, values, tight_vals, inside)
     return Verdict(verdict, cases, worst, finding, witness, beyond=int((~inside).sum()),
-                   details=details, series=series)
+                   details=details, figure_data=data)
 
 
 #: Horizons ``K`` of the Corollary 2.1 runs.
@@ -240,6 +243,7 @@ def corollary_rate(k, params) -> tuple[np.ndarray, np.ndarray]:
         "iterations to reach it vs 4AB/eps^2; exponent of iterations vs 1/eps fitted",
     formulas=(("lambda", bounds.COROLLARY_LAMBDA), ("bound", bounds.COROLLARY_BOUND),
               ("iterations", bounds.COROLLARY_STEPS)),
+    figure=figures.corollary,
 )
 def check_corollary(ctx: Context, bound=None) -> Verdict:
     """Gap at ``K`` against ``bound(K, ||x*||, dist0, gap0, delta, mu, L, lam_for_D)``."""
@@ -315,10 +319,10 @@ def check_corollary(ctx: Context, bound=None) -> Verdict:
                f"lambda_K / (2mu/L) from {np.min(lam_rel):.2g} to {np.max(lam_rel):.6g} (D grows "
                f"without bound as lambda nears 2mu/L, so the fixed point is always inside)"
                ) if cases else "no run inside"
-    series = {"eps": observed, "K": params["K"], "bound": bnd_all, "inside": inside_all,
-              "gap0": params["gap0"], "problem": problem_id}
+    data = figures.IterationData(observed, params["K"], bnd_all, inside_all, params["gap0"],
+                                 problem_id)
     return Verdict(verdict, cases, worst, finding, witness, beyond=int((~inside_all).sum()),
-                   rate=rate, details=details, series=series)
+                   rate=rate, details=details, figure_data=data)
 
 
 #: Theorem 3's schedules: name -> (sims schedule factory, theory schedule kind, its
@@ -386,6 +390,7 @@ def theorem3_runs(ctx: Context) -> dict:
         "decay to 0 (finite sum: beyond), bound at every checkpoint with exact schedule sums "
         "from theory and measured delta",
     formulas=(("bound", bounds.THEOREM3_GAP),),
+    figure=figures.theorem3,
 )
 def check_theorem3(ctx: Context, scale: float = 1.0) -> Verdict:
     """Running min gap against Theorem 3's bound times ``scale`` (``scale < 1`` to test failure)."""
@@ -417,4 +422,4 @@ def check_theorem3(ctx: Context, scale: float = 1.0) -> Verdict:
     if verdict == "violated":
         finding = "VIOLATED: " + finding
     return Verdict(verdict, cases, worst, finding, witness, beyond=int((~inside).sum()),
-                   details=details, series={"curves": curves})
+                   details=details, figure_data=figures.ScheduleCurves(curves))

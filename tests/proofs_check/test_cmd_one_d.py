@@ -103,4 +103,4 @@ def test_human_output_and_json_file(capsys, tmp_path):
 def test_bad_input_is_one_line_exit_2(capsys, argv):
     assert main(["one-d", *argv]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("larscheck: error:") and err.count("\n") == 1
+    assert err.startswith("larscheck one-d: error: ") and err.count("\n") == 1

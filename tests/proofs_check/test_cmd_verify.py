@@ -49,7 +49,9 @@ def test_out_writes_report_and_nonempty_figures(tmp_path, capsys):
     for name in ("one_d_cobweb", "theorem2", "stability_map"):
         for ext in ("png", "pdf"):
             assert (out / f"{name}.{ext}").stat().st_size > 1000
-            assert f"{name}.png" in md
+        assert f"({name}.png)" in md.split("![", 1)[1]  # the PNG is embedded ...
+        assert f"[{name}.pdf]({name}.pdf)" in md  # ... the PDF linked, never embedded
+        assert not any(line.startswith("![") and ".pdf)" in line for line in md.splitlines())
 
 
 def test_unknown_id_is_a_usage_error(capsys):
@@ -58,17 +60,17 @@ def test_unknown_id_is_a_usage_error(capsys):
 
 
 def test_a_violated_proved_statement_exits_1_loudly(monkeypatch, capsys):
-    entry = registry._REGISTRY["theorem1"]
+    entry = registry.statements("theorem1")[0]
     broken = Verdict("violated", 3, 2.0, "injected", {"seed": 0, "index": 1, "parameters": {}})
-    monkeypatch.setitem(registry._REGISTRY, "theorem1",
+    monkeypatch.setitem(registry.DEFAULT.load(), "theorem1",
                         registry.Statement(**{**entry.__dict__, "check": lambda ctx: broken}))
     assert main(["verify", "--quick", "--only", "theorem1"]) == 1
     assert "VIOLATED: theorem1" in capsys.readouterr().err
 
 
 def test_a_refuted_conjecture_or_beyond_statement_exits_0(monkeypatch):
-    entry = registry._REGISTRY["stability_map"]
+    entry = registry.statements("stability_map")[0]
     broken = Verdict("violated", 3, None, "beyond the paper", None)
-    monkeypatch.setitem(registry._REGISTRY, "stability_map",
+    monkeypatch.setitem(registry.DEFAULT.load(), "stability_map",
                         registry.Statement(**{**entry.__dict__, "check": lambda ctx: broken}))
     assert main(["verify", "--quick", "--only", "stability_map"]) == 0

@@ -100,15 +100,14 @@ def test_cli(capsys, tmp_path):
     assert "error" in capsys.readouterr().err
 
 
-def test_hook_plugs_into_the_verify_registry(monkeypatch):
-    import importlib
-
+def test_hook_plugs_into_the_verify_registry():
     from larscheck.proofs_check import registry
     from larscheck.proofs_check.search import hooks as search_hooks
 
-    monkeypatch.setattr(registry, "_SEARCHES", {})  # private: other tests see no plug
-    importlib.reload(search_hooks)
-    assert registry.plugged_search("conjecture1") is search_hooks.conjecture_hook
+    fresh = registry.Registry(registry.CHECKS_PACKAGE)  # other tests see no change
+    assert fresh.plugged_search("conjecture1") is None  # nothing loaded yet
+    assert fresh.searchable == ("conjecture1",)
+    assert fresh.plugged_search("conjecture1") is search_hooks.conjecture_hook
 
 
 def test_same_seed_same_result_whatever_else_is_imported():
