@@ -187,3 +187,14 @@ def test_simulate_rejects_bad_input(kwargs, exc, match):
     args.update(kwargs)
     with pytest.raises(exc, match=match):
         simulate(**args)
+
+
+def test_cli_threads_option_gives_the_same_json(tmp_path):
+    from larscheck.cli import main
+
+    paths = [tmp_path / f"{t}.json" for t in (1, 2)]
+    for t, path in zip((1, 2), paths, strict=True):
+        assert main(["simulate", "--batch", "40", "--dim", "130", "--steps", "50",
+                     "--threads", str(t), "--json", str(path)]) == 0
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    assert main(["simulate", "--threads", "0"]) == 2
