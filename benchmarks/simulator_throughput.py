@@ -112,13 +112,14 @@ def numba_loop(eigs, xstar, x0, steps, lam):
 
 @njit(cache=True, parallel=True)
 def fma_peak(reps, lanes):
-    """``2 * 32 * 8 * reps`` flops per lane: 32 independent chains of ``a = a * b + c`` on
-    8 doubles (what fills the vector units), ``lanes`` of them in parallel."""
+    """``2 * 32 * reps`` flops per lane: 32 independent chains of ``a = a * b + c`` (a
+    multiply and an add, as the kernel's sums; no fused multiply-add, as in the kernel),
+    a constant-length loop LLVM unrolls and vectorises; ``lanes`` of them in parallel."""
     out = np.zeros(lanes)
     for t in prange(lanes):
-        acc = np.arange(256, dtype=np.float64) * 1e-3 + t
+        acc = np.arange(32, dtype=np.float64) * 1e-3 + t
         for _ in range(reps):
-            for j in range(256):
+            for j in range(32):
                 acc[j] = acc[j] * 0.999999 + 1e-7
         out[t] = acc.sum()
     return out
@@ -163,6 +164,54 @@ def case(rng, B, n, T):
     return prob, x0, diag, y0
 
 
+#: The sizes timed: (B, n, T).
+SIZES = {"small": (100, 10, 100), "medium": (2000, 50, 200), "B=900": (900, 50, 200),
+         "B=1000": (1000, 50, 200), "n=128": (1000, 128, 100), "n=129": (1000, 129, 100),
+         "n=10": (1000, 10, 300), "n=11": (1000, 11, 300)}
+
+
+def ceilings(repeat: int) -> tuple[float, float, float]:
+    """Flops/s of :func:`fma_peak` on one thread and on all, and the DRAM triad's elements/s."""
+    lanes = numba.config.NUMBA_NUM_THREADS
+    reps = 200_000
+    fma_peak(1, 1), fma_peak(1, lanes)
+    big = 1 << 25  # 3 arrays of 256 MiB, far past any cache
+    a, b, c = np.zeros(big), np.ones(big), np.ones(big)
+    triad(a, b, c, 1.0001)
+    ceil = timed({"one": lambda: fma_peak(reps, 1), "all": lambda: fma_peak(reps, lanes),
+                  "triad": lambda: triad(a, b, c, 1.0001)}, repeat)
+    flops = 2 * 32 * reps
+    return (flops / min(ceil["one"]), lanes * flops / min(ceil["all"]),
+            big / min(ceil["triad"]))
+
+
+def size_rates(rng, B: int, n: int, T: int, lam: float, repeat: int, label: str) -> dict:
+    """Time simulate and the peers at one size; print them; return the median rates."""
+    prob, x0, diag, y0 = case(rng, B, n, T)
+    work = B * n * T
+    fns = {
+        "simulate rotated": lambda: sims.simulate(prob, sims.LARS(), x0, T, lam),
+        "simulate diagonal": lambda: sims.simulate(diag, sims.LARS(), y0, T, lam),
+        "simulate 1 thread": lambda: sims.simulate(diag, sims.LARS(), y0, T, lam, threads=1),
+        "peer NumPy batched": lambda: numpy_loop(diag.eigs, diag.xstar, y0, T, lam),
+        "peer Numba serial": lambda: numba_loop(diag.eigs, diag.xstar, y0, T, lam),
+    }
+    for fn in fns.values():
+        fn()
+    times = timed(fns, repeat)
+    print(f"\n{label}: B={B} n={n} T={T}")
+    for name, ts in times.items():
+        print(f"  {name:<20} {spread(ts, work)}")
+    r = {name: work / statistics.median(ts) for name, ts in times.items()}
+    best = max(r["peer NumPy batched"], r["peer Numba serial"])
+    print(f"  vs best peer: rotated {r['simulate rotated'] / best:.2f}x, diagonal "
+          f"{r['simulate diagonal'] / best:.2f}x; vs Numba serial: rotated "
+          f"{r['simulate rotated'] / r['peer Numba serial']:.2f}x, diagonal "
+          f"{r['simulate diagonal'] / r['peer Numba serial']:.2f}x; "
+          f"all threads / 1: {r['simulate diagonal'] / r['simulate 1 thread']:.2f}x")
+    return r
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=7)
@@ -174,54 +223,12 @@ def main(argv=None) -> int:
     print(f"first fused call in a fresh process: {first_call_seconds():.2f} s "
           f"(target <= 0.5)")
 
-    # the two ceilings
-    lanes = numba.config.NUMBA_NUM_THREADS
-    fma_peak(1, 1), fma_peak(1, lanes)
-    reps = 20000
-    flops = 2 * 256 * reps
-    big = 1 << 25  # 3 x 256 MiB arrays, far past any cache
-    a, b, c = np.zeros(big), np.ones(big), np.ones(big)
-    triad(a, b, c, 1.0001)
-    ceil = timed({"one": lambda: fma_peak(reps, 1), "all": lambda: fma_peak(reps, lanes),
-                  "triad": lambda: triad(a, b, c, 1.0001)}, args.repeat)
-    peak1 = flops / statistics.median(ceil["one"])
-    peak = lanes * flops / statistics.median(ceil["all"])
-    dram = big / statistics.median(ceil["triad"])
+    peak1, peak, dram = ceilings(args.repeat)
     print(f"flop ceiling (multiply-add chains): {peak1 / 1e9:.1f} GFLOP/s one thread, "
-          f"{peak / 1e9:.1f} all {lanes}")
+          f"{peak / 1e9:.1f} all {numba.config.NUMBA_NUM_THREADS}")
     print(f"DRAM triad: {dram / 1e6:.0f} M elements/s ({24 * dram / 1e9:.1f} GB/s)")
-    del a, b, c
-
-    sizes = {"small": (100, 10, 100), "medium": (2000, 50, 200), "B=900": (900, 50, 200),
-             "B=1000": (1000, 50, 200), "n=128": (1000, 128, 100), "n=129": (1000, 129, 100),
-             "n=10": (1000, 10, 300), "n=11": (1000, 11, 300)}
-    rates = {}
-    for label, (B, n, T) in sizes.items():
-        prob, x0, diag, y0 = case(rng, B, n, T)
-        work = B * n * T
-        fns = {
-            "simulate rotated": lambda: sims.simulate(prob, sims.LARS(), x0, T, lam),
-            "simulate diagonal": lambda: sims.simulate(diag, sims.LARS(), y0, T, lam),
-            "simulate 1 thread": lambda: sims.simulate(diag, sims.LARS(), y0, T, lam,
-                                                       threads=1),
-            "peer NumPy batched": lambda: numpy_loop(diag.eigs, diag.xstar, y0, T, lam),
-            "peer Numba serial": lambda: numba_loop(diag.eigs, diag.xstar, y0, T, lam),
-        }
-        for fn in fns.values():
-            fn()
-        times = timed(fns, args.repeat)
-        print(f"\n{label}: B={B} n={n} T={T}")
-        for name, ts in times.items():
-            print(f"  {name:<20} {spread(ts, work)}")
-        rates[label] = {name: work / statistics.median(ts) for name, ts in times.items()}
-        r = rates[label]
-        best = max(r["peer NumPy batched"], r["peer Numba serial"])
-        print(f"  vs best peer: rotated {r['simulate rotated'] / best:.2f}x, diagonal "
-              f"{r['simulate diagonal'] / best:.2f}x; vs Numba serial: rotated "
-              f"{r['simulate rotated'] / r['peer Numba serial']:.2f}x, diagonal "
-              f"{r['simulate diagonal'] / r['peer Numba serial']:.2f}x; "
-              f"2 threads / 1: {r['simulate diagonal'] / r['simulate 1 thread']:.2f}x")
-
+    rates = {label: size_rates(rng, *size, lam, args.repeat, label)
+             for label, size in SIZES.items()}
     med = rates["medium"]["simulate diagonal"]
     print(f"\nkernel (medium, diagonal): {FLOPS_PER_UPDATE * med / 1e9:.1f} GFLOP/s = "
           f"{FLOPS_PER_UPDATE * med / peak:.0%} of the flop ceiling (all threads), "
