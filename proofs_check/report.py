@@ -34,6 +34,7 @@ from larscheck.sims.output import (
     versions,
     write_json,
 )
+from larscheck.sims.validation import count
 
 
 @dataclass
@@ -220,7 +221,7 @@ def verify(ids: Iterable[str] | None = None, *, seed: int = 0, quick: bool = Fal
     ids : iterable of str, optional
         Statement ids (:data:`~larscheck.proofs_check.registry.ORDER`).
     seed : int
-        Seed of every random stream.
+        Seed of every random stream (an integer >= 0).
     quick : bool
         Smaller suites (seconds instead of a minute).
     progress : bool or None
@@ -236,6 +237,7 @@ def verify(ids: Iterable[str] | None = None, *, seed: int = 0, quick: bool = Fal
 
     from larscheck.proofs_check.parallel import run_checks
 
+    seed = count("seed", seed, 0)  # what numpy.random.default_rng takes, as the CLI says
     registry = registry or DEFAULT
     chosen = registry.statements(ids)
     report = Report(seed=int(seed), quick=bool(quick))
@@ -251,9 +253,5 @@ def _workers(workers: int | None) -> int:
     """``workers``, or every core this process may use."""
     from larscheck.proofs_check.sweep.executors import available_cores
 
-    if workers is None:
-        return available_cores()
-    if isinstance(workers, bool) or int(workers) != workers or workers < 1:
-        raise ValueError(f"workers must be an integer >= 1, got {workers!r}")
-    return int(workers)
+    return available_cores() if workers is None else count("workers", workers, 1)
 

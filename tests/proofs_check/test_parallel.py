@@ -50,7 +50,7 @@ def test_a_plugged_search_keeps_the_checks_here(monkeypatch):
 
 def test_workers_are_checked():
     for bad in (0, -2, 1.5, True):
-        with pytest.raises(ValueError, match="workers"):
+        with pytest.raises((ValueError, TypeError), match="workers"):
             verify(["one_d.update"], workers=bad)
 
 

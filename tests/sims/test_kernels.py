@@ -112,7 +112,7 @@ def test_one_thread_and_two_give_the_same_bits(monkeypatch, n):
 def test_threads_are_checked():
     p, x0, lam = spread_batch(5, 6, 4)
     for bad in (0, -1, 1.5, True):
-        with pytest.raises(ValueError, match="threads"):
+        with pytest.raises((ValueError, TypeError), match="threads"):
             simulate(p, LARS(), x0, 10, lam, threads=bad)
     with pytest.raises(ValueError, match="NUMBA_NUM_THREADS"):
         simulate(p, LARS(), x0, 10, lam, threads=10**6)
