@@ -28,9 +28,11 @@ def holds(spec: BoundSpec, max_examples: int | None = None, shrink: bool = True)
     @given(spec.cases())
     def check(case):
         ratio = spec.ratio(case)
+        if np.isnan(ratio):  # outside the hypotheses (an unusable start): no claim
+            return
         if np.isfinite(ratio):
             target(ratio, label=spec.id)
-            assert ratio <= 1.0 + VIOLATION_RTOL, (spec.id, ratio, case.describe())
+        assert ratio <= 1.0 + VIOLATION_RTOL, (spec.id, ratio, case.describe())  # inf fails
 
     return check
 
