@@ -20,7 +20,8 @@ def test_a_ratio_above_one_is_a_violation_with_its_witness():
     verdict, cases, _, witness = worst_case(ratio, np.ones(3, bool), {"k": np.arange(3)},
                                                 seed=0, observed=np.array([1.0, 2.0, 3.0]),
                                                 bound=np.array([2.0, 2.0, 2.0]))
-    assert verdict == "violated" and cases == 2
+    assert verdict == "violated" and cases == 3  # the NaN case counts too
+    assert witness["nan_cases"] == 1
     assert witness["index"] == 1 and witness["observed"] == 2.0 and witness["bound"] == 2.0
 
 
