@@ -76,8 +76,8 @@ MUTANTS: tuple[Mutant, ...] = (
            T_RULES),
     # compiled kernel
     Mutant("kernel: weight decay left out of the denominator", "sims/kernels.py",
-           "                denom = eps + gn + beta * wn",
-           "                denom = eps + gn", T_KERNEL),
+           "            denom = eps + gn + beta * wn",
+           "            denom = eps + gn", T_KERNEL),
     Mutant("kernel: switch threshold ignored", "sims/kernels.py",
            "trust[p] = eta if has_tau & (wn < tau) else ratio", "trust[p] = ratio", T_KERNEL),
     Mutant("kernel: divergence cap never trips", "sims/kernels.py",
