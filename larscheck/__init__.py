@@ -39,7 +39,8 @@ from larscheck.sims import (
 #: Lazily imported public names: name -> module that defines it.
 _LAZY = {
     **dict.fromkeys(
-        ("Formula", "cos_lower_bound", "lemma1_threshold", "lemma1_radius", "theorem1_D",
+        ("Formula", "ProblemConstants", "cos_lower_bound", "lemma1_threshold", "lemma1_radius",
+         "theorem1_D",
          "theorem2_constants", "theorem2_bound", "corollary21", "theorem3_bound",
          "recursion_bound", "steps_to_interval", "regime", "prove_invariance"),
         "larscheck.theory"),

@@ -19,8 +19,9 @@ from importlib import import_module
 _EXPORTS = {
     "Formula": "formulas",
     **dict.fromkeys(
-        ["COS", "VARIANTS", "Theorem2Constants", "corollary21", "corollary21_steps",
-         "cos_lower_bound", "lemma1_radius", "lemma1_threshold", "radius_for_cos",
+        ["COS", "VARIANTS", "ProblemConstants", "Theorem2Constants", "corollary21",
+         "corollary21_steps", "cos_lower_bound", "lemma1_radius", "lemma1_threshold",
+         "radius_for_cos",
          "schedule_sums", "theorem1_D", "theorem2_bound", "theorem2_constants",
          "theorem3_bound", "tight_cos_witness"], "bounds"),
     **dict.fromkeys(["recursion_bound", "recursion_steps"], "recursion"),

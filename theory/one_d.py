@@ -91,6 +91,7 @@ import numpy as np
 import sympy as sp
 
 from larscheck.theory import bounds as _bounds
+from larscheck.theory import formulas as _sym
 from larscheck.theory.formulas import Formula, eps, k, lam
 
 x0 = sp.Symbol("x_0", positive=True)  #: the start (derivations take x* > 0, x0 > 0)
@@ -222,7 +223,7 @@ DIVERGENCE_RATE = Formula("1d.divergence_rate", sp.Abs(1 - (2 + _t)).subs(_t, la
 
 # Theorem 1 in 1-D: cos(alpha) = sign(f')sign(x - x*) = 1 exactly, so c = 1, the threshold
 # 2c = 2 is exactly the 1-D stability boundary, and D's second branch is derived from bounds.
-_c1 = sp.simplify(_bounds.THEOREM1_ESCAPE.expr.subs({_bounds.c: 1, _bounds.xstar_norm: xs}))
+_c1 = sp.simplify(_bounds.THEOREM1_ESCAPE.expr.subs({_sym.c: 1, _sym.xstar_norm: xs}))
 THEOREM1_1D = Formula("1d.theorem1_D", _c1, (xs, lam),
                       "Theorem 1's D (second branch) with c = 1: 3 lambda x*/(2 - lambda)")
 THEOREM1_1D_TIGHTNESS = Formula(

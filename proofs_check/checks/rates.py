@@ -94,18 +94,18 @@ def _inside(params, variant: str = "paper") -> np.ndarray:
     figure=figures.theorem1,
 )
 def check_theorem1(ctx: Context, D=None) -> Verdict:
-    """``sup_k ||x_k - x*||`` against ``D(lam, ||x*||, ||x0-x*||, mu, L)`` (injectable)."""
+    """``sup_k ||x_k - x*||`` against ``D(lam, ProblemConstants)`` (injectable)."""
     D = D or partial(bounds.theorem1_D, variant="paper")
     params, runs = constant_run(ctx)
     observed = _stack(runs, "max_dist")
     diverged = _stack(runs, "diverged")
-    args = (params["lam"], params["xstar_norm"], params["dist0"], params["mu"], params["L"])
-    bound = D(*args)
+    problem = bounds.ProblemConstants.of(params)
+    bound = D(params["lam"], problem)
     ratio = np.where(diverged, np.inf, observed / bound)
     inside = _inside(params)
     verdict, cases, worst, witness = worst_case(ratio, inside, params, seed=ctx.seed,
                                                 observed=observed, bound=bound)
-    tight = bounds.theorem1_D(*args, variant="tight")
+    tight = bounds.theorem1_D(params["lam"], problem, variant="tight")
     tight_in = _inside(params, "tight")
     r_tight = np.where(diverged, np.inf, observed / tight)
     nontrivial = inside & (bound > params["dist0"] * (1 + 1e-12))
@@ -139,9 +139,9 @@ def _theorem2_bounds(params, runs, variant: str, bound=None):
     bound = bound or partial(bounds.theorem2_bound, variant=variant)
     ok = delta > 0
     safe_delta = np.where(ok, delta, 1.0)
-    values = bound(ks[None, :], params["lam"][:, None], params["xstar_norm"][:, None],
-                   params["dist0"][:, None], params["gap0"][:, None], safe_delta[:, None],
-                   params["mu"][:, None], params["L"][:, None])
+    column = {name: params[name][:, None] for name in ("mu", "L", "xstar_norm", "dist0", "gap0")}
+    values = bound(ks[None, :], params["lam"][:, None],
+                   bounds.ProblemConstants(**column, delta=safe_delta[:, None]))
     return np.where(ok[:, None], values, np.inf), gaps, delta, ks
 
 
@@ -158,7 +158,7 @@ def _theorem2_bounds(params, runs, variant: str, bound=None):
     figure=figures.theorem2,
 )
 def check_theorem2(ctx: Context, bound=None) -> Verdict:
-    """``min_{i<=k} f - f*`` against ``bound(k, lam, ||x*||, dist0, gap0, delta, mu, L)``."""
+    """``min_{i<=k} f - f*`` against ``bound(k, lam, ProblemConstants)`` (injectable)."""
     params, runs = constant_run(ctx)
     values, gaps, delta, ks = _theorem2_bounds(params, runs, "paper", bound)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -217,11 +217,11 @@ def corollary_rate(k, params) -> tuple[np.ndarray, np.ndarray]:
     in ``lam`` (``D`` grows with it); bisection on ``(0, 2 mu/L)``. Returns the rate
     and whether it lies inside Lemma 1's range (else the corollary does not apply).
     """
-    args = (params["xstar_norm"], params["dist0"], params["gap0"], 1.0, params["mu"], params["L"])
+    problem = bounds.ProblemConstants.of(params, delta=1.0)
     thr = bounds.lemma1_threshold(params["mu"], params["L"], "paper")
 
     def opt(lam):
-        return bounds.corollary21(k, *args, lam_for_D=lam, variant="paper")[0]
+        return bounds.corollary21(k, problem, lam_for_D=lam, variant="paper")[0]
 
     lo, hi = np.zeros_like(thr), thr.copy()
     for _ in range(FIXED_POINT_STEPS):
@@ -246,7 +246,7 @@ def corollary_rate(k, params) -> tuple[np.ndarray, np.ndarray]:
     figure=figures.corollary,
 )
 def check_corollary(ctx: Context, bound=None) -> Verdict:
-    """Gap at ``K`` against ``bound(K, ||x*||, dist0, gap0, delta, mu, L, lam_for_D)``."""
+    """Gap at ``K`` against ``bound(K, ProblemConstants, lam_for_D)`` (injectable)."""
     bound = bound or partial(bounds.corollary21, variant="paper")
     rng = ctx.rng("corollary.quadratics")
     kappas = tuple(k for k in KAPPAS if k <= 100)
@@ -278,8 +278,7 @@ def check_corollary(ctx: Context, bound=None) -> Verdict:
             run.params.update(K=np.full(run.batch, K), lam=nan)
             continue
         delta = traj.min_norm
-        _, b = bound(K, p["xstar_norm"], p["dist0"], p["gap0"], delta, p["mu"], p["L"],
-                     lam_for_D=lam)
+        _, b = bound(K, bounds.ProblemConstants.of(p, delta=delta), lam_for_D=lam)
         gap_k = traj.gap_at[:, -1]
         reached = traj.gap_at <= b[:, None]
         first = np.where(reached.any(axis=1),
@@ -347,8 +346,8 @@ def theorem3_values(k, kind: str, fixed: dict, rate, params, delta, total_steps:
     """
     extra = {"total_steps": total_steps} if kind == "poly" else {}
     s1, s2 = bounds.schedule_sums(kind, **fixed, **extra)
-    const = bounds.theorem2_constants(rate, params["xstar_norm"], params["dist0"],
-                                      params["gap0"], delta, params["mu"], params["L"], variant)
+    const = bounds.theorem2_constants(rate, bounds.ProblemConstants.of(params, delta=delta),
+                                      variant)
     kk = np.asarray(k, dtype=np.float64)[None, :]
     r = rate[:, None]
     with np.errstate(invalid="ignore", over="ignore"):
