@@ -2,7 +2,9 @@
 
 Modules: :mod:`.formulas` (the Formula type, shared symbols), :mod:`.bounds`
 (n-D bounds, paper and tight variants), :mod:`.recursion` (the 3.3 one-step
-recursion solved), :mod:`.one_d` (the 1-D theory, derived).
+recursion solved), :mod:`.one_d` (the 1-D theory, derived), :mod:`.one_d_proofs` (its
+SymPy invariance proofs), :mod:`.one_d_exact` (its exact numerics: regimes, target sets,
+step counts), :mod:`.contraction` (the one-step contraction).
 
 Every formula is a :class:`~larscheck.theory.formulas.Formula`: one SymPy
 expression from which its LaTeX and its vectorised NumPy function derive.
@@ -25,8 +27,8 @@ _EXPORTS = {
          "schedule_sums", "theorem1_D", "theorem2_bound", "theorem2_constants",
          "theorem3_bound", "tight_cos_witness"], "bounds"),
     **dict.fromkeys(["recursion_bound", "recursion_steps"], "recursion"),
-    **dict.fromkeys(["InvarianceProof", "prove_invariance", "prove_no_skip", "regime",
-                     "steps_to_interval", "target_set"], "one_d"),
+    **dict.fromkeys(["InvarianceProof", "prove_invariance", "prove_no_skip"], "one_d_proofs"),
+    **dict.fromkeys(["regime", "steps_to_interval", "target_set"], "one_d_exact"),
 }
 
 __all__ = sorted(_EXPORTS)

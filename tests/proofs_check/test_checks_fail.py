@@ -11,6 +11,7 @@ import pytest
 from larscheck.proofs_check.checks import beyond as checks_beyond
 from larscheck.proofs_check.checks import lemma1 as checks_lemma1
 from larscheck.proofs_check.checks import one_d as checks_one_d
+from larscheck.proofs_check.checks import one_d_orbits as checks_one_d_orbits
 from larscheck.proofs_check.checks import rates as checks_rates
 from larscheck.theory import bounds, one_d, recursion
 
@@ -56,7 +57,7 @@ CASES = {
         law=lambda x0, xs, lam: np.where(x0 > one_d.INTERVAL_HI(xs, lam),
                                          one_d.STEPS_FROM_ABOVE(x0, xs, lam),
                                          one_d.STEPS_FROM_BELOW(x0, xs, lam)) + 1)),
-    "1-D origin law with a wrong rate": (checks_one_d.check_origin, dict(
+    "1-D origin law with a wrong rate": (checks_one_d_orbits.check_origin, dict(
         law=lambda k, x0, lam: one_d.ITERATE_DOWN(k, x0, 1.01 * lam))),
 }
 
