@@ -15,33 +15,22 @@ SymPy), so the names below are loaded lazily: ``import larscheck.theory.bounds``
 does not pay for the 1-D derivations, and ``larscheck --help`` stays fast.
 """
 
-from importlib import import_module
+from larscheck.theory._lazy import lazy_exports as _lazy_exports
 
 #: Public name -> submodule that defines it.
 _EXPORTS = {
-    "Formula": "formulas",
+    "Formula": ".formulas",
     **dict.fromkeys(
         ["COS", "VARIANTS", "ProblemConstants", "Theorem2Constants", "corollary21",
          "corollary21_steps", "cos_lower_bound", "lemma1_radius", "lemma1_threshold",
          "radius_for_cos",
          "schedule_sums", "theorem1_D", "theorem2_bound", "theorem2_constants",
-         "theorem3_bound", "tight_cos_witness"], "bounds"),
-    **dict.fromkeys(["recursion_bound", "recursion_steps"], "recursion"),
-    **dict.fromkeys(["InvarianceProof", "prove_invariance", "prove_no_skip"], "one_d_proofs"),
-    **dict.fromkeys(["regime", "steps_to_interval", "target_set"], "one_d_exact"),
+         "theorem3_bound", "tight_cos_witness"], ".bounds"),
+    **dict.fromkeys(["recursion_bound", "recursion_steps"], ".recursion"),
+    **dict.fromkeys(["InvarianceProof", "prove_invariance", "prove_no_skip"], ".one_d_proofs"),
+    **dict.fromkeys(["regime", "steps_to_interval", "target_set"], ".one_d_exact"),
 }
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    """Import the defining submodule on first use of a public name (PEP 562)."""
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = _lazy_exports(__name__, _EXPORTS)
