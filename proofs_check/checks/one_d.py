@@ -254,7 +254,8 @@ def check_steps(ctx: Context, law=None) -> Verdict:
                    f"simulated = predicted in {exact}/{cases} starts outside I "
                    f"(predicted up to {int(np.max(pred[outside]))} steps); "
                    f"{int(boundary[outside].sum())} boundary starts; {describe_ratio(worst)}",
-                   witness, beyond=int((~outside).sum()))
+                   witness, beyond=int((~outside).sum()),
+                   summary=f"simulated = predicted in {exact}/{cases} starts outside I")
 
 
 @register(
