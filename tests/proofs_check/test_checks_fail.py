@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from larscheck.proofs_check.checks import beyond as checks_beyond
+from larscheck.proofs_check.checks import decaying as checks_decaying
 from larscheck.proofs_check.checks import lemma1 as checks_lemma1
 from larscheck.proofs_check.checks import one_d as checks_one_d
 from larscheck.proofs_check.checks import one_d_orbits as checks_one_d_orbits
@@ -42,7 +43,7 @@ CASES = {
     "corollary bound / 1e6": (checks_rates.check_corollary, dict(
         bound=lambda *a, **k: tuple(1e-6 * v for v in bounds.corollary21(*a, **k,
                                                                           variant="paper")))),
-    "theorem3 bound / 1e6": (checks_rates.check_theorem3, dict(scale=1e-6)),
+    "theorem3 bound / 1e6": (checks_decaying.check_theorem3, dict(scale=1e-6)),
     "recursion / 1e6": (checks_beyond.check_contraction,
                         dict(bound=lambda *a: 1e-6 * recursion.recursion_bound(*a))),
     "stability threshold x 100": (checks_beyond.check_stability, dict(
