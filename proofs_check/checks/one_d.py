@@ -20,13 +20,15 @@ violation).
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from larscheck.proofs_check import figures
 from larscheck.proofs_check.context import Context
 from larscheck.proofs_check.measure import lars_step
 from larscheck.proofs_check.registry import register
-from larscheck.proofs_check.verdict import Verdict, describe_ratio, worst_case
+from larscheck.proofs_check.verdict import Verdict, attained, describe_ratio, worst_case
 from larscheck.sims import LARS, Quadratic
 from larscheck.theory import one_d, one_d_proofs
 from larscheck.theory.formulas import Formula
@@ -188,7 +190,9 @@ def check_interval(ctx: Context, interval=None) -> Verdict:
     details = {"worst_ratio_wide": float(np.max(wide_ratio)),
                "sympy_proof_narrow": bool(proof), "sympy_proof_wide": bool(proof_wide),
                "beyond_escaped": escaped}
-    finding = (f"images stay in I for {cases} points; {describe_ratio(worst)} (the ends are "
+    verdict, ratio_text, tight = attained(verdict, ratio, inside, worst)  # I is tight
+    details.update(tight)
+    finding = (f"images stay in I for {cases} points; {ratio_text} (the ends are "
                f"reached: I is tight); wider interval worst {details['worst_ratio_wide']:.4g}; "
                f"SymPy proof (0<lambda<1): I {'proved' if proof else 'NOT proved'}, wider "
                f"{'proved' if proof_wide else 'NOT proved'}; beyond (1 <= lambda < 2): "
@@ -202,7 +206,7 @@ def check_interval(ctx: Context, interval=None) -> Verdict:
     data = figures.CobwebData(orbit, xs_plot, lam_plot,
                               float(one_d.INTERVAL_LO(xs_plot, lam_plot)),
                               float(one_d.INTERVAL_HI(xs_plot, lam_plot)),
-                              lambda g: _multiplier_law(g, xs_plot, lam_plot))
+                              partial(_multiplier_law, xstar=xs_plot, lam=lam_plot))
     return Verdict(verdict, cases, worst, finding, witness, beyond=int((~inside).sum()),
                    details=details, figure_data=data)
 
