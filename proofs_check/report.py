@@ -36,6 +36,7 @@ from larscheck.sims.output import (
     versions,
     write_json,
 )
+from larscheck.sims.validation import count
 
 
 @dataclass
@@ -221,7 +222,7 @@ def verify(ids: Iterable[str] | None = None, *, seed: int = 0, quick: bool = Fal
     ids : iterable of str, optional
         Statement ids (:data:`~larscheck.proofs_check.registry.ORDER`).
     seed : int
-        Seed of every random stream.
+        Seed of every random stream (an integer >= 0).
     quick : bool
         Smaller suites (seconds instead of a minute).
     progress : bool or None
@@ -232,6 +233,7 @@ def verify(ids: Iterable[str] | None = None, *, seed: int = 0, quick: bool = Fal
     """
     from tqdm import tqdm
 
+    seed = count("seed", seed, 0)  # what numpy.random.default_rng takes, as the CLI says
     chosen = (registry or DEFAULT).statements(ids)
     ctx = Context(seed=int(seed), quick=bool(quick))
     report = Report(seed=int(seed), quick=bool(quick))

@@ -38,7 +38,7 @@ from larscheck.sims.blocks import Blocks
 from larscheck.sims.problems import Problem, Quadratic
 from larscheck.sims.rules import LARS, UpdateRule
 from larscheck.sims.schedules import Constant, Schedule, as_schedule
-from larscheck.sims.validation import batch_array, finite_array, positive
+from larscheck.sims.validation import batch_array, count, non_negative_array, positive
 
 #: Default for ``divergence_factor``: an iterate this many times farther from
 #: ``x*`` than the start (or than ``||x*||``, or 1) counts as diverged.
@@ -380,16 +380,15 @@ def simulate(problem: Problem, rule: UpdateRule, x0, steps: int, schedule=0.1, *
         raise TypeError("problem must be a larscheck Problem (Quadratic, SmoothProblem, ...)")
     if not isinstance(rule, UpdateRule):
         raise TypeError("rule must be an UpdateRule (LARS(), GradientDescent(), ...)")
-    if isinstance(steps, bool) or int(steps) != steps or steps < 0:
-        raise ValueError(f"steps must be a non-negative integer, got {steps}")
-    steps = int(steps)
+    steps = count("steps", steps, 0)
+    count("checkpoints", checkpoints, 1)
     positive("divergence_factor", divergence_factor)
     x0 = batch_array("x0", x0, problem.batch, problem.dim)
     part = Blocks(problem.dim, blocks)
     sched: Schedule = as_schedule(schedule, steps=max(steps, 1))
-    thresholds = np.asarray(gap_thresholds, dtype=np.float64).reshape(-1)
+    thresholds = non_negative_array("gap_thresholds", gap_thresholds).reshape(-1)
     if ball_radius is not None:
-        ball_radius = finite_array("ball_radius", ball_radius)
+        ball_radius = non_negative_array("ball_radius", ball_radius)
 
     rotated = (isinstance(problem, Quadratic) and not problem.diagonal_form
                and rule.rotation_invariant and part.single)
