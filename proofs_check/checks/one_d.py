@@ -23,6 +23,8 @@ Identities are compared with the named relative tolerances below; a ratio is
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from larscheck.proofs_check import figures
@@ -218,7 +220,7 @@ def check_interval(ctx: Context, interval=None) -> Verdict:
     data = figures.CobwebData(orbit, xs_plot, lam_plot,
                               float(one_d.INTERVAL_LO(xs_plot, lam_plot)),
                               float(one_d.INTERVAL_HI(xs_plot, lam_plot)),
-                              lambda g: _multiplier_law(g, xs_plot, lam_plot))
+                              partial(_multiplier_law, xstar=xs_plot, lam=lam_plot))
     return Verdict(verdict, cases, worst, finding, witness, beyond=int((~inside).sum()),
                    details=details, figure_data=data)
 
