@@ -18,6 +18,18 @@ Verdicts:
   one is the witness);
 - ``refuted``: a conjecture, or a reading of it, has a witness against it;
 - ``inconclusive``: too few cases within the hypotheses to say anything.
+
+Evidence (:data:`EVIDENCE`), what a verdict rests on:
+
+- ``proof``: SymPy or rigorous (interval / exact rational) arithmetic covering the
+  claim, e.g. a certificate whose obligations an independent checker re-proved;
+- ``derivation``: the statement's formula is derived symbolically and the
+  verdict compares simulations with it;
+- ``sampled``: simulations, searches and float evaluations only.
+
+A statement declares the evidence its check gives (``register(evidence=...)``); a
+verdict may say otherwise for one run (:attr:`Verdict.evidence`), e.g. a
+refutation that is proved when its certificate goes through and numerical when not.
 """
 
 from __future__ import annotations
@@ -27,6 +39,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 VERDICTS = ("holds", "violated", "refuted", "inconclusive")
+
+#: What a verdict rests on (module docstring), strongest first.
+EVIDENCE = ("proof", "derivation", "sampled")
 
 #: Default relative tolerance on ``observed <= bound``: a ratio up to
 #: ``1 + RATIO_RTOL`` still holds. Observed and bound are each computed in
@@ -148,6 +163,11 @@ class Verdict:
         The short finding: at most :data:`SUMMARY_CHARS` characters with the
         numbers that decide the verdict, set by the check for the terminal table and
         the README (:func:`short_finding`); empty: the finding's first clause.
+    evidence : str or None
+        One of :data:`EVIDENCE` for this run; ``None``: the statement's declared one.
+    certificate : dict or None
+        The proof behind ``evidence="proof"`` (obligations with methods and results),
+        written to JSON.
     """
 
     verdict: str
@@ -160,10 +180,22 @@ class Verdict:
     details: dict = field(default_factory=dict)
     figure_data: object | None = None
     summary: str = ""
+    evidence: str | None = None
+    certificate: dict | None = None
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {VERDICTS}, got {self.verdict!r}")
+        if self.evidence is not None and self.evidence not in EVIDENCE:
+            raise ValueError(f"evidence must be one of {EVIDENCE}, got {self.evidence!r}")
+
+
+def verdict_label(verdict: str, evidence: str) -> str:
+    """The verdict as the table shows it: a refutation says whether it is proved
+    (``"refuted (proved)"``) or only numerical (``"refuted (numerical)"``)."""
+    if verdict == "refuted":
+        return f"refuted ({'proved' if evidence == 'proof' else 'numerical'})"
+    return verdict
 
 
 def short_finding(verdict: Verdict) -> str:
