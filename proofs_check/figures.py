@@ -389,6 +389,25 @@ def cobweb(v, folder: Path) -> list[str]:
     return save(fig, folder, "one_d_cobweb")
 
 
+def slack_waterfall(v, folder: Path, name: str) -> list[str]:
+    """Waterfall of a proof's slack budget: each step's log10 share, cumulated from the
+    observed value (0) to the bound, on the worst and on the median run."""
+    rows = v.slack
+    fig, ax = new_figure()
+    x = np.arange(len(rows))
+    for shift, key, color, label in ((-0.2, "log10_slack_worst", "C3", "worst run"),
+                                     (0.2, "log10_slack_median", "C0", "median run")):
+        share = np.array([r[key] for r in rows])
+        base = np.concatenate(([0.0], np.cumsum(share)[:-1]))
+        ax.bar(x + shift, share, 0.4, bottom=base, color=color, label=label)
+        ax.plot([len(rows) - 0.5], [share.sum()], marker="_", ms=20, color=color)
+    ax.set_xticks(x, [r["step"] for r in rows], rotation=60, ha="right", fontsize=7)
+    ax.set(ylabel="cumulative log10(bound / observed)",
+           title=f"{name}: slack budget of the proof, by step")
+    ax.legend()
+    return save(fig, folder, f"{name}_slack")
+
+
 def write_figures(report, folder) -> dict[str, list[str]]:
     """Draw the figures of every checked statement that declares one; ``{id: [png, pdf]}``.
 
@@ -402,4 +421,7 @@ def write_figures(report, folder) -> dict[str, list[str]]:
         draw = r.statement.figure
         if draw is not None and r.verdict.figure_data is not None:
             out[r.statement.id] = draw(r.verdict, folder)
+        if r.verdict.slack:
+            out.setdefault(r.statement.id, []).extend(
+                slack_waterfall(r.verdict, folder, r.statement.id))
     return out

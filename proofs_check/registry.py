@@ -292,10 +292,10 @@ def plug_search(statement_id: str, search: Callable | None) -> None:
     "cos_alpha": ..., "verified": {...}}``).
 
     Only the checks of :data:`SEARCHABLE` consult a plugged search (through
-    :func:`plugged_search`); ``conjecture1`` uses the returned witness only when
-    ``witness["verified"]["refutes"]`` is true (the ``verified`` dict of
-    :func:`~larscheck.proofs_check.search.witness.verify_witness`), and otherwise falls
-    back to its own sampling. The check modules, and with them the built-in
+    :func:`plugged_search`); ``conjecture1`` re-verifies the returned witness with
+    :func:`~larscheck.proofs_check.search.witness.verify_witness` (its own
+    ``verified`` field is ignored) and uses it only when that refutes, otherwise
+    falling back to its own sampling. The check modules, and with them the built-in
     ``conjecture1`` search (:mod:`~larscheck.proofs_check.search.hooks`), are
     loaded before the search is plugged, so a search plugged here always
     replaces the built-in one.

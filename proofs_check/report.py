@@ -13,7 +13,10 @@ JSON schema::
      "statements": [{"id", "section", "title", "kind", "confidence", "proved",
                      "hypotheses", "claim", "how", "latex": [[label, tex], ...],
                      "verdict", "cases", "beyond", "worst_ratio", "summary", "finding",
-                     "evidence", "certificate", "witness", "rate", "details"}]}
+                     "evidence", "certificate", "witness", "rate", "details",
+                     "slack" (only statements with a proof chain): [{"step", "inequality",
+                              "log10_slack_median", "log10_slack_worst", "log10_slack_min",
+                              "violations"}, ...]}]}
 
 ``evidence`` is ``"proof"``, ``"derivation"`` or ``"sampled"``
 (:data:`~larscheck.proofs_check.verdict.EVIDENCE`); ``certificate`` is ``null`` or
@@ -74,7 +77,7 @@ class Result:
             "worst_ratio": v.worst_ratio, "summary": short_finding(v), "finding": v.finding,
             "evidence": self.evidence, "certificate": v.certificate, "witness": v.witness,
             "rate": None if v.rate is None else v.rate.to_dict(), "details": v.details,
-        }
+        } | ({} if v.slack is None else {"slack": v.slack})
 
 
 @dataclass

@@ -168,6 +168,10 @@ class Verdict:
     certificate : dict or None
         The proof behind ``evidence="proof"`` (obligations with methods and results),
         written to JSON.
+    slack : list of dict or None
+        The slack budget of the statement's proof, one record per step of its
+        chain (:meth:`larscheck.proofs_check.slack.Budget.rows`); ``None`` for
+        statements without a chain.
     """
 
     verdict: str
@@ -182,6 +186,7 @@ class Verdict:
     summary: str = ""
     evidence: str | None = None
     certificate: dict | None = None
+    slack: list | None = None
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:

@@ -5,7 +5,10 @@
   the worst case and how close to the bound it got;
 - ``conjecture1``: search the convex family with ``mu = 0`` for points far
   away with small ``cos alpha`` and print the independently verified witness;
-  ``--follow-up`` adds the LARS boundedness search (STATEMENTS 3.4).
+  ``--follow-up`` adds the LARS boundedness search (STATEMENTS 3.4);
+  ``--check-witness FILE`` re-verifies a witness JSON instead of searching: exit 0
+  when it is a verified refutation, 1 when a property fails (each failed one named),
+  2 when the file is not a witness.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", metavar="PATH", help="write the result as JSON ('-' = stdout)")
     p.add_argument("--follow-up", action="store_true",
                    help="conjecture1: also search whether LARS stays bounded (mu = 0)")
+    p.add_argument("--check-witness", metavar="FILE",
+                   help="conjecture1: verify the witness JSON in FILE instead of searching "
+                        "(exit 0 verified refutation, 1 a property failed, 2 not a witness)")
 
 
 def _bounded_lines(result: dict, colour: bool) -> list[str]:
@@ -87,6 +93,25 @@ def _witness_lines(w: dict, colour: bool) -> list[str]:
     return out
 
 
+def _check_witness(args) -> int:
+    """``--check-witness``: verify a witness file and name what failed."""
+    from larscheck.proofs_check.search.witness import check_witness_file
+    from larscheck.sims.output import write_json
+
+    code, verified = check_witness_file(args.check_witness)
+    if args.json:
+        write_json(args.json, verified)
+    if args.json != "-":
+        for k in ("gradient", "convexity", "smoothness", "uniqueness"):
+            state = {True: "ok", False: "FAILED", None: "not checked"}[verified[k]["ok"]]
+            reason = verified[k].get("reason")
+            print(f"  {k}: {state}{f' ({reason})' if reason else ''}")
+        print(f"  trend: {verified['trend']['evidence']}")
+        print("verified refutation of conjecture1" if code == 0 else
+              f"NOT a verified refutation: failed {', '.join(verified['failed'])}")
+    return code
+
+
 def run(args) -> int:
     """Run the search, print a summary, optionally write JSON."""
     from larscheck.proofs_check.search.boundedness import run_on_witness, search_boundedness
@@ -100,6 +125,10 @@ def run(args) -> int:
                          f"of {', '.join(sorted(SPECS))}")
     if args.follow_up and args.statement != STATEMENT:
         raise ValueError("--follow-up applies to conjecture1 only")
+    if args.check_witness:
+        if args.statement != STATEMENT or args.follow_up:
+            raise ValueError("--check-witness applies to conjecture1 only, without --follow-up")
+        return _check_witness(args)
     start = time.perf_counter()
     if args.statement == STATEMENT:
         budget = args.budget or DEFAULT_BUDGET["conjecture1"]

@@ -15,10 +15,11 @@ sampling cannot prove a liminf.
 
 **Search hook.** An adversarial search plugs in with
 ``registry.plug_search("conjecture1", search)``: ``search(ctx)`` returns ``None``
-or a witness dict ``{"function", "points", "cos_alpha", "verified": {...,
-"refutes": bool}}`` (the format of ``larscheck search``); a witness whose
-``verified["refutes"]`` is true refutes the conjecture, and takes precedence
-over the sampled one.
+or a witness dict ``{"function", "points", "cos_alpha", ...}`` (the format of
+``larscheck search``). The witness is verified again here by
+:func:`~larscheck.proofs_check.search.witness.verify_witness`, whatever its own
+``verified`` field says; when that verification refutes, it refutes the
+conjecture and takes precedence over the sampled one.
 
 **Certificate.** The witness is then certified
 (:func:`larscheck.proofs_check.search.certificate.certify_witness`): when every
@@ -151,8 +152,11 @@ def check_conjecture(ctx: Context, members=None) -> Verdict:
     search = plugged_search("conjecture1")
     if search is not None:
         found = search(ctx)
-        if found and found.get("verified", {}).get("refutes"):
+        if found:  # re-verified here: a search's own "verified" flag is not trusted
             witness, source = dict(found), "search"
+            witness["verified"] = verify_witness(witness, seed=ctx.seed)
+            if not witness["verified"]["refutes"]:
+                witness, source = None, "sampling"
     if witness is None and best is not None:
         _, batch, i, pts, mins, trend = best
         witness = {"statement": "conjecture1", "function": batch.to_dict(i),
