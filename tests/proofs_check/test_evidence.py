@@ -11,6 +11,7 @@ from larscheck.proofs_check.checks import conjecture as checks_conjecture
 from larscheck.proofs_check.checks import lemma1 as checks_lemma1
 from larscheck.proofs_check.report import Report, Result
 from larscheck.proofs_check.verdict import EVIDENCE, Verdict, verdict_label
+from larscheck.sims.convex_family import ATOMS, Atom
 from larscheck.theory.formulas import L, mu
 
 
@@ -62,19 +63,24 @@ def _check_with(ctx, witness, monkeypatch):
 
 def test_certified_witness_is_refuted_proved(quick_ctx, monkeypatch):
     verdict = _check_with(quick_ctx, _witness(("quadratic", "log_cosh")), monkeypatch)
-    assert verdict.verdict == "refuted" and verdict.evidence == "proof"
-    assert verdict.certificate["proved"] and verdict.certificate["check"]["agrees"]
+    assert verdict.verdict == "refuted" and verdict.witness["source"] == "search"
+    assert verdict.evidence == "proof" and verdict.certificate["proved"]
+    assert verdict.certificate["check"]["agrees"]
     assert set(verdict.certificate["obligations"]) == {"convexity", "smoothness",
                                                        "uniqueness", "decay"}
     assert verdict.finding.startswith("REFUTED (proved)")
 
 
 def test_uncertified_witness_stays_numerical_and_names_the_obligation(quick_ctx, monkeypatch):
-    # no quadratic atom: ||grad f|| stays bounded, the decay cannot be proved
-    verdict = _check_with(quick_ctx, _witness(("pseudo_huber", "log_cosh")), monkeypatch)
-    assert verdict.verdict == "refuted" and verdict.evidence == "sampled"
-    assert verdict.certificate["failed"] == ["decay"]
-    assert "REFUTED (numerical)" in verdict.finding and "decay:" in verdict.finding
+    # a user atom (registered numerically, no SymPy form): the numerical verification
+    # refutes, but convexity cannot be proved, and with it nothing else
+    monkeypatch.setitem(ATOMS, "user_quadratic",
+                        Atom("user_quadratic", lambda t: 0.5 * t * t, lambda t: 1.0 * t, 1.0))
+    verdict = _check_with(quick_ctx, _witness(("user_quadratic", "log_cosh")), monkeypatch)
+    assert verdict.verdict == "refuted" and verdict.witness["source"] == "search"
+    assert verdict.evidence == "sampled" and "convexity" in verdict.certificate["failed"]
+    assert "REFUTED (numerical)" in verdict.finding
+    assert "no symbolic expression for atom kind 'user_quadratic'" in verdict.finding
 
 
 def test_tight_cos_bound_is_proved(quick_ctx):
