@@ -1,8 +1,8 @@
 """Run the registry and report: the table, ``report.json`` and ``report.md``.
 
-:func:`verify` runs the checks of the chosen statements on one
-:class:`~larscheck.proofs_check.context.Context` (so checks that share a run share
-it) and returns a :class:`Report`. The JSON holds no timings, so the same seed
+:func:`verify` runs the checks of the chosen statements, side by side on every
+core (:mod:`larscheck.proofs_check.parallel`; checks that share a run in one
+process share it) and returns a :class:`Report`. The JSON holds no timings, so the same seed
 gives the same file bit for bit; the table and the Markdown show the time of
 each check.
 
@@ -26,11 +26,9 @@ JSON schema::
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from larscheck.proofs_check.context import Context
 from larscheck.proofs_check.registry import DEFAULT, Registry, Statement
 from larscheck.proofs_check.terminal import table
 from larscheck.proofs_check.verdict import Verdict, short_finding, verdict_label
@@ -41,6 +39,7 @@ from larscheck.sims.output import (
     versions,
     write_json,
 )
+from larscheck.sims.validation import count
 
 
 @dataclass
@@ -241,7 +240,8 @@ def _short(witness: dict, limit: int = 600) -> str:
 
 
 def verify(ids: Iterable[str] | None = None, *, seed: int = 0, quick: bool = False,
-           progress: bool | None = None, registry: Registry | None = None) -> Report:
+           progress: bool | None = None, registry: Registry | None = None,
+           workers: int | None = None) -> Report:
     """Check the statements ``ids`` (default: all) and return the :class:`Report`.
 
     Parameters
@@ -249,7 +249,7 @@ def verify(ids: Iterable[str] | None = None, *, seed: int = 0, quick: bool = Fal
     ids : iterable of str, optional
         Statement ids (:data:`~larscheck.proofs_check.registry.ORDER`).
     seed : int
-        Seed of every random stream.
+        Seed of every random stream (an integer >= 0).
     quick : bool
         Smaller suites (seconds instead of a minute).
     progress : bool or None
@@ -257,19 +257,29 @@ def verify(ids: Iterable[str] | None = None, *, seed: int = 0, quick: bool = Fal
     registry : Registry, optional
         Where the statements come from; default the built-in statements
         (:data:`~larscheck.proofs_check.registry.DEFAULT`).
+    workers : int, optional
+        Processes running the checks side by side (:mod:`larscheck.proofs_check.parallel`;
+        the report is the same for any number); default every core, 1: this process.
     """
     from tqdm import tqdm
 
-    chosen = (registry or DEFAULT).statements(ids)
-    ctx = Context(seed=int(seed), quick=bool(quick))
+    from larscheck.proofs_check.parallel import run_checks
+
+    seed = count("seed", seed, 0)  # what numpy.random.default_rng takes, as the CLI says
+    registry = registry or DEFAULT
+    chosen = registry.statements(ids)
     report = Report(seed=int(seed), quick=bool(quick))
-    bar = tqdm(chosen, disable=None if progress is None else not progress, desc="verify",
-               leave=False)
-    for entry in bar:
-        bar.set_postfix_str(entry.id)
-        start = time.perf_counter()
-        verdict = entry.check(ctx)
-        report.results.append(Result(entry, verdict, time.perf_counter() - start))
-    report.simulated = ctx.simulated
+    with tqdm(total=len(chosen), disable=None if progress is None else not progress,
+              desc="verify", leave=False) as bar:
+        done, report.simulated = run_checks(chosen, int(seed), bool(quick),
+                                            _workers(workers), registry, bar)
+    report.results = [Result(entry, verdict, seconds) for entry, verdict, seconds in done]
     return report
+
+
+def _workers(workers: int | None) -> int:
+    """``workers``, or every core this process may use."""
+    from larscheck.proofs_check.sweep.executors import available_cores
+
+    return available_cores() if workers is None else count("workers", workers, 1)
 

@@ -50,7 +50,7 @@ EVIDENCE = ("proof", "derivation", "sampled")
 RATIO_RTOL = 1e-9
 
 #: Longest short finding (:attr:`Verdict.summary`) a check sets.
-SUMMARY_CHARS = 72
+SUMMARY_CHARS = 76
 
 #: Confidence level of the intervals on fitted exponents.
 CONFIDENCE_LEVEL = 0.95

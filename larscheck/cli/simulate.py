@@ -53,6 +53,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                      help="LARS: plain gradient step when ||x|| < tau")
     run.add_argument("--weight-decay", type=finite_float, default=0.0)
     run.add_argument("--momentum", type=finite_float, default=None)
+    run.add_argument("--threads", type=positive_int, default=None,
+                     help="threads of the fused kernel (LARS on quadratics; default: every "
+                          "core, or NUMBA_NUM_THREADS); the results do not depend on it")
     p.add_argument("--json", metavar="PATH", help="write the per-problem summary ('-' = stdout)")
 
 
@@ -103,7 +106,7 @@ def run(args) -> int:
     prob, x0 = _problem(args)
     rule = _rule(args)
     schedule = as_schedule(args.lam, args.schedule, steps=args.steps)
-    traj = simulate(prob, rule, x0, args.steps, schedule, progress=None)
+    traj = simulate(prob, rule, x0, args.steps, schedule, progress=None, threads=args.threads)
     if args.json != "-":
         print(f"{rule.name} on {prob.batch} quadratic(s) in R^{prob.dim}, "
               f"{args.steps} steps, lambda={args.lam:g} ({args.schedule})")

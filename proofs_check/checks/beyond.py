@@ -292,4 +292,7 @@ def check_percentdelta(ctx: Context, scale: float = 1.0) -> Verdict:
                f"{summary['D']['l2_constants_violated']}/{summary['D']['cases']}; beyond "
                f"2c/sqrt(n): S unbounded or run diverged in {esc_beyond}/{int(beyond.sum())}")
     return Verdict(verdict, cases, worst, finding, witness, beyond=int(beyond.sum()),
-                   details=summary)
+                   details=summary,
+                   summary=f"with lambda -> sqrt(n) lambda: radius worst "
+                           f"{summary['radius']['worst_ratio_sqrt_n']:.3g}, D worst "
+                           f"{summary['D']['worst_ratio_sqrt_n']:.3g}")

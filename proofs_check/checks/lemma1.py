@@ -117,12 +117,14 @@ def _check_radius(ctx: Context, variant: str, radius=None) -> Verdict:
                f"{details['worst_ratio_kappa_above_1']:.3g}, median {details['median_ratio']:.3g})"
                f"{extra}; beyond the threshold S_lambda reached the "
                f"farthest probe (1e7 ||x*||) in {unb_beyond}/{int(beyond.sum())} cases")
+    short = (f"{'no' if verdict == 'holds' else 'SOME'} point of S_lambda outside the "
+             f"{variant} radius ({cases} cases)")
     if details["unbounded_inside"]:
-        finding = f"S_lambda UNBOUNDED inside the hypotheses in {details['unbounded_inside']} " \
-                  f"cases; " + finding
+        short = f"S_lambda UNBOUNDED inside the hypotheses in {details['unbounded_inside']} cases"
+        finding = f"{short}; {finding}"
     data = figures.RadiusData(params["kappa"], params["factor"], ratio, inside, unbounded)
     return Verdict(verdict, cases, worst, finding, witness, beyond=int(beyond.sum()),
-                   details=details, figure_data=data)
+                   details=details, figure_data=data, summary=short)
 
 
 @register(

@@ -23,6 +23,8 @@ Identities are compared with the named relative tolerances below; a ratio is
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from larscheck.proofs_check import figures
@@ -221,7 +223,7 @@ def check_interval(ctx: Context, interval=None) -> Verdict:
     data = figures.CobwebData(orbit, xs_plot, lam_plot,
                               float(one_d.INTERVAL_LO(xs_plot, lam_plot)),
                               float(one_d.INTERVAL_HI(xs_plot, lam_plot)),
-                              lambda g: _multiplier_law(g, xs_plot, lam_plot))
+                              partial(_multiplier_law, xstar=xs_plot, lam=lam_plot))
     return Verdict(verdict, cases, worst, finding, witness, beyond=int((~inside).sum()),
                    details=details, figure_data=data,
                    evidence=_proof_evidence(verdict, proof, proof_wide))
@@ -282,7 +284,8 @@ def check_steps(ctx: Context, law=None) -> Verdict:
                    f"simulated = predicted in {exact}/{cases} starts outside I "
                    f"(predicted up to {int(np.max(pred[outside]))} steps); "
                    f"{int(boundary[outside].sum())} boundary starts; {describe_ratio(worst)}",
-                   witness, beyond=int((~outside).sum()))
+                   witness, beyond=int((~outside).sum()),
+                   summary=f"simulated = predicted in {exact}/{cases} starts outside I")
 
 
 @register(
@@ -357,7 +360,9 @@ def check_exact_hit(ctx: Context) -> Verdict:
                    f"{cases} problems; perturbed points miss by >= {np.min(miss):.2g} |x*|; "
                    f"random orbits ({path.shape[1] - 1} steps) never hit: closest "
                    f"{np.min(closest):.2g} |x*|", witness,
-                   details={"min_orbit_distance": float(np.min(closest))})
+                   details={"min_orbit_distance": float(np.min(closest))},
+                   summary=f"hit points land on x* (relative error {np.max(err):.2g}); "
+                           f"random orbits never hit")
 
 
 @register(
@@ -407,7 +412,9 @@ def check_rate(ctx: Context) -> Verdict:
                f"entry step = derived count in {match}/{cases}; fitted {rate.describe()}; in "
                f"f - f*: {rate_f.describe()}")
     return Verdict(verdict, cases, worst, finding, witness, rate=rate,
-                   details={"rate_f": rate_f.to_dict(), "count_matches": match})
+                   details={"rate_f": rate_f.to_dict(), "count_matches": match},
+                   summary=f"orbits stay within eps after entry; entry step = derived "
+                           f"in {match}/{cases}")
 
 
 @register(
@@ -449,7 +456,9 @@ def check_origin(ctx: Context, law=None) -> Verdict:
                    f"and never change sign ({floored} orbits compared only down to |x| = "
                    f"{NORMAL_FLOOR:g}, where the float64 norm underflows); beyond "
                    f"(1 < lambda < 1.9): {int(crossed.sum())}/{int((~inside).sum())} cross 0",
-                   witness, beyond=int((~inside).sum()), details={"floored": floored})
+                   witness, beyond=int((~inside).sum()), details={"floored": floored},
+                   summary=f"orbits follow x0 (1-lambda)^k to relative "
+                           f"{np.max(rel[inside]):.2g} in {cases} runs")
 
 
 def _convex_1d(kind: str, a, xstar):
@@ -504,7 +513,9 @@ def check_any_convex(ctx: Context) -> Verdict:
     return Verdict(verdict, cases, worst,
                    f"{cases} orbits ({len(CONVEX_KINDS)} functions x {p['a'].size} problems, "
                    f"{steps} steps) equal the quadratic's to relative "
-                   f"{np.max(ratio) * ORBIT_RTOL:.2g}; {describe_ratio(worst)}", witness)
+                   f"{np.max(ratio) * ORBIT_RTOL:.2g}; {describe_ratio(worst)}", witness,
+                   summary=f"{cases} orbits of {len(CONVEX_KINDS)} functions equal the "
+                           f"quadratic's to relative {np.max(ratio) * ORBIT_RTOL:.2g}")
 
 
 @register(

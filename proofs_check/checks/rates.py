@@ -367,8 +367,11 @@ def check_corollary(ctx: Context, bound=None) -> Verdict:
     finding += "; " + budget.describe()
     data = figures.IterationData(observed, params["K"], bnd_all, inside_all, params["gap0"],
                                  problem_id)
+    short = (f"bound vacuous in {details['bound_above_initial_gap']}/{cases} runs; "
+             f"{rate.y_name} ~ ({rate.x_name})^{rate.exponent:.3g} (statement: {rate.expected:g})"
+             ) if cases else ""
     return Verdict(verdict, cases, worst, finding, witness, beyond=int((~inside_all).sum()),
-                   rate=rate, details=details, figure_data=data,
+                   rate=rate, details=details, figure_data=data, summary=short,
                    slack=budget.rows())
 
 
