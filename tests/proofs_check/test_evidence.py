@@ -90,9 +90,10 @@ def test_tight_cos_bound_is_proved(quick_ctx):
 
 
 def test_wrong_cos_constant_is_not_proved(quick_ctx):
-    # sqrt(mu/L) is below the minimum: the samples hold, the proof of tightness fails
+    # sqrt(mu/L) is below the minimum: the samples say the bound holds but is not
+    # attained, and the proof of tightness fails at the attaining point
     verdict = checks_lemma1.check_cos_bound(quick_ctx, constant=sp.sqrt(mu / L))
-    assert verdict.verdict == "holds" and verdict.evidence == "sampled"
+    assert verdict.verdict == "not tight" and verdict.evidence == "sampled"
     assert verdict.certificate["failed"] == ["attained"] and "FAILED: attained" in verdict.finding
 
 
