@@ -44,6 +44,7 @@ NORMAL_FLOOR = 1e-150
 
 
 @register(
+    evidence="derivation",
     id="one_d.exact_hit", section="1.6", title="exact hits of x*", kind="paper",
     confidence="medium", proved=True, hypotheses="0 < lambda < 1, x* != 0",
     claim="x* is reached exactly only from x*/(1+lambda) (below) or x*/(1-lambda) (above); "
@@ -85,6 +86,7 @@ def check_exact_hit(ctx: Context) -> Verdict:
 
 
 @register(
+    evidence="derivation",
     id="one_d.rate", section="1.7", title="eps-accuracy needs lambda <= eps/|x*|",
     kind="paper", confidence="medium", proved=True,
     hypotheses="0 < lambda = eps/|x*| < 1, x0 x* > 0",
@@ -138,6 +140,7 @@ def check_rate(ctx: Context) -> Verdict:
 
 
 @register(
+    evidence="derivation",
     id="one_d.origin", section="1.8", title="the origin attracts when x0 and x* differ in sign",
     kind="paper", confidence="high", proved=True, hypotheses="0 < lambda < 1, x0 > 0 > x* "
                                                             "(or mirrored)",
@@ -238,6 +241,7 @@ def check_any_convex(ctx: Context) -> Verdict:
 
 
 @register(
+    evidence="derivation",
     id="one_d.large_lambda", section="3.5", title="1 <= lambda: sign flips and divergence",
     kind="beyond", confidence="high", proved=False,
     hypotheses="x0 x* > 0, x0 not a preimage of x*; regimes of theory.one_d",
