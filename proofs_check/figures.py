@@ -286,12 +286,15 @@ class StabilityData:
         The rows (``L / mu``) and columns (``lambda / 2c_tight``).
     paper : array (len(kappas),)
         The paper's ``2 mu / L`` in units of ``2c_tight``.
+    sharp : array (len(kappas),) or None
+        The sharp threshold ``lambda*(kappa)`` in units of ``2c_tight``.
     """
 
     grid: np.ndarray
     kappas: np.ndarray
     factors: np.ndarray
     paper: np.ndarray
+    sharp: np.ndarray | None = None
 
 
 def _log_edges(values: np.ndarray) -> np.ndarray:
@@ -318,6 +321,8 @@ def stability(v, folder: Path) -> list[str]:
     paper = np.exp(np.interp(np.log(kappa_line), np.log(s.kappas), np.log(s.paper)))
     ax.plot(paper, kappa_line, "k--", lw=1.5, label="paper 2mu/L")
     ax.axvline(1.0, color="r", label="2c_tight")
+    if s.sharp is not None:
+        ax.plot(s.sharp, s.kappas, "m-o", ms=3, label="sharp lambda*(kappa)")
     ax.set(xscale="log", yscale="log", xlim=(min(paper.min(), x_edges[0]) / 1.5, x_edges[-1]),
            ylim=(y_edges[0], y_edges[-1]), xlabel="lambda / 2c_tight", ylabel="kappa = L / mu",
            title="Stability map of LARS")
