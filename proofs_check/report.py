@@ -47,8 +47,12 @@ class Result:
 
     @property
     def alarm(self) -> bool:
-        """A statement the paper proves is violated within its hypotheses."""
-        return self.statement.proved and self.verdict.verdict == "violated"
+        """A statement the paper proves is violated within its hypotheses, or a bound
+        claimed to be attained is ``not tight`` (a claim of attainment is made only
+        where the theory derives it, so failing it means the derivation or the code is
+        wrong)."""
+        v = self.verdict.verdict
+        return (self.statement.proved and v == "violated") or v == "not tight"
 
     def to_dict(self) -> dict:
         """The JSON record (no timing)."""
@@ -95,7 +99,7 @@ class Report:
 
     @property
     def alarms(self) -> list[Result]:
-        """Statements the paper proves that are violated within their hypotheses."""
+        """Results with an :attr:`Result.alarm`: proved and violated, or not tight."""
         return [r for r in self.results if r.alarm]
 
     def to_dict(self) -> dict:
@@ -164,8 +168,10 @@ class Report:
         out.append("|" + "---|" * len(rows[0]))
         out.extend("| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows[1:])
         if self.alarms:
-            out += ["", "**VIOLATED within their hypotheses (statements the paper proves): "
-                    + ", ".join(r.statement.id for r in self.alarms) + "**"]
+            out += ["", "**VIOLATED within their hypotheses (statements the paper proves) or "
+                    "NOT TIGHT (a bound claimed to be attained): "
+                    + ", ".join(f"{r.statement.id} ({r.verdict.verdict})" for r in self.alarms)
+                    + "**"]
         for r in self.results:
             s, v = r.statement, r.verdict
             out += ["", f"## `{s.id}` — {s.title} (STATEMENTS {s.section})", "",

@@ -8,7 +8,8 @@ findings instead; ``--out DIR`` writes ``report.md``, ``report.json`` and the fi
 
 Exit codes: 0 when the run completed (a refuted conjecture or a loose bound
 is a finding, not a failure); 1 when a statement the paper proves is violated
-within its hypotheses (printed loudly on stderr); 2 on bad usage.
+within its hypotheses, or a bound claimed to be attained is ``not tight``
+(printed loudly on stderr); 2 on bad usage.
 """
 
 from __future__ import annotations
@@ -68,8 +69,11 @@ def run(args) -> int:
     if args.json:
         report.write_json(args.json)
     for r in report.alarms:
-        print(f"\n!!! VIOLATED: {r.statement.id} (STATEMENTS {r.statement.section}), which the "
-              f"paper proves, fails WITHIN its hypotheses: {r.verdict.finding}\n"
+        what = ("which the paper proves, fails WITHIN its hypotheses"
+                if r.verdict.verdict == "violated" else
+                "claims its bound is attained, but it is NOT TIGHT on the non-trivial cases")
+        print(f"\n!!! {r.verdict.verdict.upper()}: {r.statement.id} (STATEMENTS "
+              f"{r.statement.section}), {what}: {r.verdict.finding}\n"
               f"!!! witness: {r.verdict.witness}", file=sys.stderr)
     return 1 if report.alarms else 0
 
