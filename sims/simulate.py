@@ -75,7 +75,9 @@ class Trajectory:
         Last iterate (NaN rows for diverged or failed problems).
     errors : dict[int, str]
         Problems whose ``value``/``grad`` returned a non-finite number at a finite
-        iterate: the problem index and a message naming the step.
+        iterate: the problem index and a message naming the step; or (message
+        starting ``overflow:``) whose gradient or iterate norm overflows at the
+        last iterate, so that a normalised rule is stuck there.
     path : ndarray (steps + 1, B, n) or None
         Every iterate, only with ``record_path=True``; the rows of a diverged or failed
         problem are NaN from its first bad iterate (``diverged_at``, or the failing step) on.
@@ -295,6 +297,27 @@ def _run_fused(work, rule, part, x, steps, sched, cap, stats, progress, threads)
     return problems["active"], problems["diverged_at"].astype(np.intp), errors, None
 
 
+def _overflowing(work, x: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Running problems whose gradient or iterate has finite entries but overflowing norms.
+
+    A rule that divides by ``||g||`` (LARS, PercentDelta, Adam's ``sqrt(v)``) then takes
+    a step of exactly 0 and the iterate never moves again, which the statistics would
+    otherwise read as a bounded run. Checked once, at the last iterate (post-processing:
+    both the NumPy loop and the fused kernel leave it in ``x``); the gradient there is
+    one more evaluation of ``value_and_grad``.
+    """
+    if not active.any():
+        return np.zeros(0, dtype=np.intp)
+    with np.errstate(over="ignore", invalid="ignore"):
+        _, g = work.value_and_grad(x)
+        over = np.zeros(len(x), dtype=bool)
+        for v in (np.asarray(g, dtype=np.float64), x):
+            finite = np.isfinite(v).all(axis=1)
+            over |= finite & ~(np.isfinite(np.einsum("ij,ij->i", v, v))
+                               & np.isfinite(np.abs(v).sum(axis=1)))
+    return np.flatnonzero(over & active)
+
+
 def _error_message(i: int, k: int) -> str:
     """What :class:`Trajectory` ``errors`` says about problem ``i`` failing at step ``k``."""
     return (f"problem {i}: value/grad returned a non-finite number at step {k} "
@@ -437,6 +460,11 @@ def simulate(problem: Problem, rule: UpdateRule, x0, steps: int, schedule=0.1, *
         active, diverged_at, errors, path = _run_numpy(work, rule, part, x, steps, sched, cap,
                                                        stats, progress, record_path)
     diverged = diverged_at >= 0
+    for i in _overflowing(work, x, active):
+        errors[int(i)] = (f"overflow: problem {i}: the squared norm of the gradient or iterate "
+                          f"overflows at the last iterate (a normalised step is then 0: the "
+                          f"run is stuck, not bounded)")
+        active[i] = False
 
     final = x.copy()
     final[~active] = np.nan

@@ -90,14 +90,19 @@ def _rule(args):
 
 def _table(traj) -> str:
     rows = [("statistic", "min", "median", "max")]
+    ok = ~np.isin(np.arange(traj.batch), list(traj.errors))
     for name in ("max_dist", "min_norm", "min_gap", "tail_radius"):
-        v = getattr(traj, name)
+        v = getattr(traj, name)[ok]
         v = v[np.isfinite(v)]
         cells = [f"{f(v):.4g}" if v.size else "-" for f in (np.min, np.median, np.max)]
         rows.append((name, *cells))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     lines.append(f"diverged: {int(traj.diverged.sum())} of {traj.batch}")
+    if traj.errors:
+        overflow = sum(m.startswith("overflow:") for m in traj.errors.values())
+        lines.append(f"errors: {len(traj.errors)} of {traj.batch} (overflow: {overflow}; "
+                     f"left out of the statistics above; see --json)")
     return "\n".join(lines)
 
 

@@ -63,6 +63,7 @@ def _errors_along(problem, path: np.ndarray) -> np.ndarray:
 
 
 @register(
+    evidence="derivation",
     id="theorem2.contraction", section="3.3", title="the one-step recursion in closed form",
     kind="beyond", confidence="high", proved=False,
     hypotheses="Theorem 2's (fixed lambda < 2 mu/L, ||x_k - x*|| <= D, ||x_k|| >= delta)",

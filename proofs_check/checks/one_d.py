@@ -107,6 +107,7 @@ def _interval(xstar, lam):
 
 
 @register(
+    evidence="derivation",
     id="one_d.update", section="1.1", title="the 1-D update", kind="paper", confidence="high",
     proved=True, hypotheses="f = a (x - x*)^2, a > 0, any lambda > 0",
     claim="x_{k+1} = x_k - lambda |x_k| sign(x_k - x*)",
@@ -132,6 +133,7 @@ def check_update(ctx: Context, law=None) -> Verdict:
 
 
 @register(
+    evidence="derivation",
     id="one_d.sign", section="1.2", title="sign preservation", kind="paper", confidence="high",
     proved=True, hypotheses="0 < lambda < 1, x0 > 0, x* > 0",
     claim="x_k > 0 for all k",
@@ -164,6 +166,7 @@ def check_sign(ctx: Context) -> Verdict:
 
 
 @register(
+    evidence="proof",
     id="one_d.interval", section="1.3", title="invariant interval", kind="paper",
     confidence="medium", proved=True, hypotheses="0 < lambda < 1, x* != 0",
     claim="x_k in I = [(1-lambda) x*, (1+lambda) x*] implies x_{k+1} in I; so for the wider "
@@ -224,7 +227,15 @@ def check_interval(ctx: Context, interval=None) -> Verdict:
                               float(one_d.INTERVAL_HI(xs_plot, lam_plot)),
                               partial(_multiplier_law, xstar=xs_plot, lam=lam_plot))
     return Verdict(verdict, cases, worst, finding, witness, beyond=int((~inside).sum()),
-                   details=details, figure_data=data)
+                   details=details, figure_data=data,
+                   evidence=_proof_evidence(verdict, proof, proof_wide))
+
+
+def _proof_evidence(verdict: str, *proofs) -> str:
+    """``"proof"`` when the SymPy proofs of theory (for ``x* > 0``; ``x* < 0`` is its
+    mirror image, the 1-D LARS map being odd in ``(x, x*)``) all go through and the
+    sampled verdict agrees, else ``"derivation"``."""
+    return "proof" if verdict == "holds" and all(bool(p) for p in proofs) else "derivation"
 
 
 #: The arguments of the ceilings of the 1.4 laws (from theory's expressions), to
@@ -236,6 +247,7 @@ _ARG_BELOW = Formula("1d.steps_from_below.argument", one_d.STEPS_FROM_BELOW.expr
 
 
 @register(
+    evidence="derivation",
     id="one_d.steps", section="1.4", title="iterations to reach I", kind="paper",
     confidence="medium", proved=True, hypotheses="0 < lambda < 1, x0 > 0, x* > 0, x0 outside I",
     claim="k = ceil(ln(x0/((1+lambda) x*)) / -ln(1-lambda)) from above, "
@@ -279,6 +291,7 @@ def check_steps(ctx: Context, law=None) -> Verdict:
 
 
 @register(
+    evidence="proof",
     id="one_d.no_skip", section="1.5", title="no jumping over I", kind="paper", confidence="high",
     proved=True, hypotheses="0 < lambda < 1, x* != 0, x_k outside I",
     claim="an iterate outside I never jumps over I",
@@ -308,10 +321,12 @@ def check_no_skip(ctx: Context) -> Verdict:
     return Verdict(verdict, cases, worst,
                    f"{steps} steps from outside I in {cases} orbits, none past the far end; "
                    f"{describe_ratio(worst)}; SymPy proof: {'proved' if proof else 'NOT proved'}",
-                   witness, details={"steps_checked": steps, "sympy_proof": bool(proof)})
+                   witness, details={"steps_checked": steps, "sympy_proof": bool(proof)},
+                   evidence=_proof_evidence(verdict, proof))
 
 
 @register(
+    evidence="derivation",
     id="one_d.exact_hit", section="1.6", title="exact hits of x*", kind="paper",
     confidence="medium", proved=True, hypotheses="0 < lambda < 1, x* != 0",
     claim="x* is reached exactly only from x*/(1+lambda) (below) or x*/(1-lambda) (above); "
@@ -353,6 +368,7 @@ def check_exact_hit(ctx: Context) -> Verdict:
 
 
 @register(
+    evidence="derivation",
     id="one_d.rate", section="1.7", title="eps-accuracy needs lambda <= eps/|x*|",
     kind="paper", confidence="medium", proved=True,
     hypotheses="0 < lambda = eps/|x*| < 1, x0 x* > 0",
@@ -406,6 +422,7 @@ def check_rate(ctx: Context) -> Verdict:
 
 
 @register(
+    evidence="derivation",
     id="one_d.origin", section="1.8", title="the origin attracts when x0 and x* differ in sign",
     kind="paper", confidence="high", proved=True, hypotheses="0 < lambda < 1, x0 > 0 > x* "
                                                             "(or mirrored)",
@@ -506,6 +523,7 @@ def check_any_convex(ctx: Context) -> Verdict:
 
 
 @register(
+    evidence="derivation",
     id="one_d.large_lambda", section="3.5", title="1 <= lambda: sign flips and divergence",
     kind="beyond", confidence="high", proved=False,
     hypotheses="x0 x* > 0, x0 not a preimage of x*; regimes of theory.one_d",

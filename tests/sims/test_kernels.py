@@ -213,12 +213,14 @@ def test_long_run_in_several_chunks(monkeypatch):
 
 def test_non_finite_gradient_is_a_failure_with_the_same_message(monkeypatch):
     # e * (x - x*) overflows for the first problem at a finite iterate; for the second the
-    # sum of g^2 overflows while g stays finite, which is not a failure.
+    # sum of g^2 overflows while g stays finite: not a failure during the run, but the
+    # step is 0 from then on, so the run ends as an overflow error (issue 18), not bounded.
     eigs = np.array([[1.0, 1e308], [1.0, 1e190], [1.0, 2.0]])
     p = Quadratic(eigs, np.zeros((3, 2)))
     x0 = np.array([[1.0, 10.0], [1.0, 1e10], [3.0, 4.0]])
     a, b = both_paths(monkeypatch, p, LARS(), x0, 20, 0.1)
-    assert list(a.errors) == [0] and "step 0" in a.errors[0]
+    assert list(a.errors) == [0, 1] and "step 0" in a.errors[0]
+    assert a.errors[1].startswith("overflow:")
     assert not a.diverged[1]
     assert_same(a, b)
 
