@@ -130,7 +130,7 @@ def _figure(spec: dict, panels: dict, value, pool, label: str, *, log_colors: bo
                 ax.plot(x, kappa_line, style, color="tab:red", lw=1.2,
                         label=f"Lemma 1: lambda = 2c ({variant})")
             if i == 0 and j == 0:
-                ax.legend(fontsize=7, loc="upper right")
+                ax.legend(handles=ax.lines, fontsize=7, loc="upper right")
         ax.set_xlim(x_edges[0], x_edges[-1])
         ax.set_ylim(y_edges[0], y_edges[-1])
         ax.set_xscale("log" if x_log else "linear")
