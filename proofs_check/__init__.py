@@ -15,7 +15,7 @@ from importlib import import_module
 _LAZY = {
     "verify": "report", "Report": "report", "Result": "report",
     "Statement": "registry", "statements": "registry", "plug_search": "registry",
-    "ORDER": "registry", "Verdict": "verdict", "Rate": "verdict", "Context": "suite",
+    "ORDER": "registry", "Verdict": "verdict", "Rate": "verdict", "Context": "context",
 }
 
 __all__ = sorted(_LAZY)

@@ -1,15 +1,21 @@
 """Figures of a verify run (matplotlib, Agg backend), each written as PNG and PDF.
 
-One function per figure, drawn from the ``series`` of a statement's
-:class:`~larscheck.proofs_check.verdict.Verdict`; :func:`write_figures` draws
-every figure whose statement was checked and returns ``{statement id: [paths]}``
-(paths relative to the output folder, for ``report.md``). Files are written
-atomically.
+One function per figure family, ``draw(verdict, folder) -> [paths]``, drawn from
+the typed record a check returns as ``verdict.figure_data`` (a frozen dataclass
+per family, defined here next to the function that draws it). A statement
+declares its figure in its ``@register(..., figure=...)``
+(:mod:`larscheck.proofs_check.registry`); :func:`write_figures` draws the figure
+of every checked statement that declares one and returns ``{statement id:
+[paths]}`` (paths relative to the output folder, for ``report.md``). A new
+statement may define its record and figure next to its check, with
+:func:`new_figure` and :func:`save`. Files are written atomically.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,13 +26,15 @@ DPI = 120
 THEOREM2_CURVES = 6
 
 
-def _figure():
+def new_figure():
+    """A ``(figure, axes)`` pair of the report's size (pyplot, Agg backend)."""
     from larscheck.sims.output import pyplot
 
     return pyplot().subplots(figsize=(6.4, 4.4), layout="constrained")
 
 
-def _save(fig, folder: Path, name: str) -> list[str]:
+def save(fig, folder: Path, name: str) -> list[str]:
+    """Write ``fig`` as ``name.png`` and ``name.pdf`` in ``folder``; the two paths."""
     import matplotlib.pyplot as plt
 
     from larscheck.sims.output import atomic_write_bytes
@@ -42,146 +50,333 @@ def _save(fig, folder: Path, name: str) -> list[str]:
     return paths
 
 
+@dataclass(frozen=True)
+class RateCurves:
+    """Theorem 2's figure: per run (rows) and checkpoint (columns).
+
+    Attributes
+    ----------
+    k : array (K,)
+        Checkpoints.
+    gaps : array (N, K)
+        Observed ``min_{i<=k} f(x_i) - f*``.
+    paper, tight : array (N, K)
+        The paper's bound and the tight variant at each checkpoint.
+    inside : array of bool (N,)
+        Runs within the hypotheses.
+    """
+
+    k: np.ndarray
+    gaps: np.ndarray
+    paper: np.ndarray
+    tight: np.ndarray
+    inside: np.ndarray
+
+
 def theorem2(v, folder: Path) -> list[str]:
     """``min_{i<=k} f - f*`` vs k for several runs, with the paper and tight bounds (all / e0)."""
-    s = v.series
-    fig, ax = _figure()
-    idx = np.flatnonzero(s["inside"] & np.all(np.isfinite(s["tight"]), axis=1))
+    s = v.figure_data
+    fig, ax = new_figure()
+    idx = np.flatnonzero(s.inside & np.all(np.isfinite(s.tight), axis=1))
     pick = idx[np.linspace(0, idx.size - 1, min(THEOREM2_CURVES, idx.size)).astype(int)]
-    k1 = s["k"] + 1.0
+    k1 = s.k + 1.0
     for j, i in enumerate(pick):
-        e0 = s["gaps"][i, 0]
+        e0 = s.gaps[i, 0]
         color = f"C{j}"
-        ax.loglog(k1, s["gaps"][i] / e0, color=color, lw=1.5,
+        ax.loglog(k1, s.gaps[i] / e0, color=color, lw=1.5,
                   label="observed min f - f*" if j == 0 else None)
-        ax.loglog(k1, s["paper"][i] / e0, color=color, ls="--", lw=1,
+        ax.loglog(k1, s.paper[i] / e0, color=color, ls="--", lw=1,
                   label="paper bound" if j == 0 else None)
-        ax.loglog(k1, s["tight"][i] / e0, color=color, ls=":", lw=1,
+        ax.loglog(k1, s.tight[i] / e0, color=color, ls=":", lw=1,
                   label="tight bound" if j == 0 else None)
     ax.set(xlabel="k + 1", ylabel="(f - f*) / (f(x0) - f*)",
            title=f"Theorem 2: observed vs bound (worst ratio {v.worst_ratio:.3g})")
     ax.legend()
-    return _save(fig, folder, "theorem2")
+    return save(fig, folder, "theorem2")
+
+
+@dataclass(frozen=True)
+class RadiusData:
+    """A radius figure (Lemma 1 and its constructive radius): one point per case.
+
+    Attributes
+    ----------
+    kappa, factor : array (N,)
+        ``L / mu`` and ``lambda`` / threshold of each case.
+    ratio : array (N,)
+        Largest distance found in ``S_lambda`` / the radius.
+    inside : array of bool (N,)
+        Cases within the hypotheses.
+    unbounded : array of bool (N,)
+        Cases where ``S_lambda`` reached the farthest probe.
+    """
+
+    kappa: np.ndarray
+    factor: np.ndarray
+    ratio: np.ndarray
+    inside: np.ndarray
+    unbounded: np.ndarray
 
 
 def radius(v, folder: Path, name: str, label: str) -> list[str]:
     """Largest distance in ``S_lambda`` / radius against kappa, by lambda/threshold."""
-    s = v.series
-    fig, ax = _figure()
-    ok = s["inside"] & np.isfinite(s["ratio"])
-    for j, f in enumerate(np.unique(s["factor"][ok])):
-        sel = ok & (s["factor"] == f)
-        ax.scatter(s["kappa"][sel] * np.exp(0.05 * j), s["ratio"][sel], s=8, color=f"C{j}",
+    s = v.figure_data
+    fig, ax = new_figure()
+    ok = s.inside & np.isfinite(s.ratio)
+    for j, f in enumerate(np.unique(s.factor[ok])):
+        sel = ok & (s.factor == f)
+        ax.scatter(s.kappa[sel] * np.exp(0.05 * j), s.ratio[sel], s=8, color=f"C{j}",
                    label=f"lambda = {f:g} x threshold")
     ax.axhline(1.0, color="k", lw=1, label="radius (ratio 1)")
     ax.set(xscale="log", yscale="log", xlabel="kappa = L / mu",
            ylabel="sup ||x - x*|| over S_lambda / R", title=label)
     ax.legend(fontsize=8)
-    return _save(fig, folder, name)
+    return save(fig, folder, name)
+
+
+@dataclass(frozen=True)
+class BallData:
+    """Theorem 1's figure: one point per run.
+
+    Attributes
+    ----------
+    observed, bound : array (N,)
+        ``sup_k ||x_k - x*||`` and the paper's ``D``.
+    inside : array of bool (N,)
+        Runs within the hypotheses.
+    kappa : array (N,)
+        ``L / mu`` (the colour).
+    """
+
+    observed: np.ndarray
+    bound: np.ndarray
+    inside: np.ndarray
+    kappa: np.ndarray
 
 
 def theorem1(v, folder: Path) -> list[str]:
     """``sup_k ||x_k - x*||`` against ``D`` (log-log, the line y = x)."""
-    s = v.series
-    fig, ax = _figure()
-    ok = s["inside"] & np.isfinite(s["observed"]) & np.isfinite(s["bound"])
-    sc = ax.scatter(s["bound"][ok], s["observed"][ok], s=6, c=np.log10(s["kappa"][ok]))
-    lim = [np.min(s["bound"][ok]), np.max(s["bound"][ok])]
+    s = v.figure_data
+    fig, ax = new_figure()
+    ok = s.inside & np.isfinite(s.observed) & np.isfinite(s.bound)
+    sc = ax.scatter(s.bound[ok], s.observed[ok], s=6, c=np.log10(s.kappa[ok]))
+    lim = [np.min(s.bound[ok]), np.max(s.bound[ok])]
     ax.plot(lim, lim, color="k", lw=1, label="sup = D")
     fig.colorbar(sc, label="log10 kappa")
     ax.set(xscale="log", yscale="log", xlabel="D (paper)", ylabel="sup_k ||x_k - x*||",
            title="Theorem 1: sup distance vs D")
     ax.legend()
-    return _save(fig, folder, "theorem1")
+    return save(fig, folder, "theorem1")
+
+
+@dataclass(frozen=True)
+class IterationData:
+    """Corollary 2.1's figure: one point per (problem, iteration budget K).
+
+    Attributes
+    ----------
+    eps : array (N,)
+        Accuracy reached, ``min_{k<=K} f - f*``.
+    K : array (N,)
+        Iteration budget.
+    bound : array (N,)
+        The corollary's accuracy for ``K``.
+    inside : array of bool (N,)
+        Cases within the hypotheses.
+    gap0 : array (N,)
+        ``f(x0) - f*`` (the scale).
+    problem : array of int (N,)
+        Problem label (one curve per problem).
+    """
+
+    eps: np.ndarray
+    K: np.ndarray
+    bound: np.ndarray
+    inside: np.ndarray
+    gap0: np.ndarray
+    problem: np.ndarray
 
 
 def corollary(v, folder: Path) -> list[str]:
     """Iterations K + 1 against the accuracy reached (relative to e0), per problem, log-log:
     observed (solid) and the corollary's ``K + 1 = 4AB/eps^2`` (dashed: slope -2)."""
-    s = v.series
-    fig, ax = _figure()
-    ok = s["inside"] & (s["eps"] > 0)
-    problems = np.unique(s["problem"][ok])
+    s = v.figure_data
+    fig, ax = new_figure()
+    ok = s.inside & (s.eps > 0)
+    problems = np.unique(s.problem[ok])
     for j, pid in enumerate(problems[np.linspace(0, problems.size - 1,
                                                  min(THEOREM2_CURVES, problems.size)).astype(int)]):
-        sel = ok & (s["problem"] == pid)
-        order = np.argsort(s["K"][sel])
-        k1 = s["K"][sel][order] + 1.0
-        e0 = s["gap0"][sel][order]
-        ax.loglog(s["eps"][sel][order] / e0, k1, "o-", color=f"C{j}", ms=3,
+        sel = ok & (s.problem == pid)
+        order = np.argsort(s.K[sel])
+        k1 = s.K[sel][order] + 1.0
+        e0 = s.gap0[sel][order]
+        ax.loglog(s.eps[sel][order] / e0, k1, "o-", color=f"C{j}", ms=3,
                   label="observed" if j == 0 else None)
-        ax.loglog(s["bound"][sel][order] / e0, k1, "--", color=f"C{j}",
+        ax.loglog(s.bound[sel][order] / e0, k1, "--", color=f"C{j}",
                   label="Corollary 2.1: 4AB/eps^2" if j == 0 else None)
     ax.axvline(1.0, color="k", lw=0.8, ls=":", label="eps = f(x0) - f* (vacuous beyond)")
     rate = "" if v.rate is None else f" (fit: (1/eps)^{v.rate.exponent:.2f})"
     ax.set(xlabel="eps / (f(x0) - f*)", ylabel="iterations K + 1",
            title=f"Corollary 2.1: iterations to reach eps{rate}")
     ax.legend(fontsize=8)
-    return _save(fig, folder, "corollary2_1")
+    return save(fig, folder, "corollary2_1")
+
+
+@dataclass(frozen=True)
+class ScheduleCurves:
+    """Theorem 3's figure.
+
+    Attributes
+    ----------
+    curves : dict of str -> (array, array)
+        Schedule name -> (checkpoints ``k``, median observed/bound at ``k``).
+    """
+
+    curves: dict
 
 
 def theorem3(v, folder: Path) -> list[str]:
     """Median observed/bound of Theorem 3 against k, one curve per schedule."""
-    fig, ax = _figure()
-    for name, (k, ratio) in v.series["curves"].items():
+    fig, ax = new_figure()
+    for name, (k, ratio) in v.figure_data.curves.items():
         ax.loglog(np.asarray(k) + 1.0, ratio, label=name)
     ax.axhline(1.0, color="k", lw=1, label="bound")
     ax.set(xlabel="k + 1", ylabel="median (min f - f*) / bound",
            title="Theorem 3: decaying rates")
     ax.legend()
-    return _save(fig, folder, "theorem3")
+    return save(fig, folder, "theorem3")
+
+
+@dataclass(frozen=True)
+class StabilityData:
+    """The stability map: fraction of bounded runs per (kappa, lambda / 2c_tight).
+
+    Attributes
+    ----------
+    grid : array (len(kappas), len(factors))
+        Fraction of bounded runs.
+    kappas, factors : array
+        The rows (``L / mu``) and columns (``lambda / 2c_tight``).
+    paper : array (len(kappas),)
+        The paper's ``2 mu / L`` in units of ``2c_tight``.
+    """
+
+    grid: np.ndarray
+    kappas: np.ndarray
+    factors: np.ndarray
+    paper: np.ndarray
 
 
 def stability(v, folder: Path) -> list[str]:
     """Fraction of bounded runs over (kappa, lambda / 2c_tight), with the paper's threshold."""
-    s = v.series
-    fig, ax = _figure()
-    im = ax.pcolormesh(np.arange(s["factors"].size + 1), np.arange(s["kappas"].size + 1),
-                       s["grid"], vmin=0, vmax=1, cmap="viridis")
-    ax.set_xticks(np.arange(s["factors"].size) + 0.5, [f"{f:.3g}" for f in s["factors"]])
-    ax.set_yticks(np.arange(s["kappas"].size) + 0.5, [f"{k:.3g}" for k in s["kappas"]])
-    grid_x = np.interp(np.log(s["paper"]), np.log(s["factors"]), np.arange(s["factors"].size))
-    ax.plot(grid_x + 0.5, np.arange(s["kappas"].size) + 0.5, "w--", label="paper 2mu/L")
-    ax.axvline(np.interp(0.0, np.log(s["factors"]), np.arange(s["factors"].size)) + 0.5,
+    s = v.figure_data
+    fig, ax = new_figure()
+    im = ax.pcolormesh(np.arange(s.factors.size + 1), np.arange(s.kappas.size + 1),
+                       s.grid, vmin=0, vmax=1, cmap="viridis")
+    ax.set_xticks(np.arange(s.factors.size) + 0.5, [f"{f:.3g}" for f in s.factors])
+    ax.set_yticks(np.arange(s.kappas.size) + 0.5, [f"{k:.3g}" for k in s.kappas])
+    grid_x = np.interp(np.log(s.paper), np.log(s.factors), np.arange(s.factors.size))
+    ax.plot(grid_x + 0.5, np.arange(s.kappas.size) + 0.5, "w--", label="paper 2mu/L")
+    ax.axvline(np.interp(0.0, np.log(s.factors), np.arange(s.factors.size)) + 0.5,
                color="r", label="2c_tight")
     fig.colorbar(im, label="fraction bounded")
     ax.set(xlabel="lambda / 2c_tight", ylabel="kappa", title="Stability map of LARS")
     ax.legend(fontsize=8, loc="lower left")
-    return _save(fig, folder, "stability_map")
+    return save(fig, folder, "stability_map")
+
+
+@dataclass(frozen=True)
+class CosBoundData:
+    """The cos-bound figure: one point per problem.
+
+    Attributes
+    ----------
+    kappa : array (N,)
+        ``L / mu``.
+    observed : array (N,)
+        Smallest ``cos alpha`` found.
+    bound, paper : array (N,)
+        The tight bound ``2 sqrt(mu L)/(mu + L)`` and the paper's ``mu / L``.
+    """
+
+    kappa: np.ndarray
+    observed: np.ndarray
+    bound: np.ndarray
+    paper: np.ndarray
 
 
 def cos_bound(v, folder: Path) -> list[str]:
     """Observed min cos alpha against kappa, with the tight and paper bounds."""
-    s = v.series
-    fig, ax = _figure()
-    ax.scatter(s["kappa"], s["observed"], s=6, label="observed min cos alpha")
-    order = np.argsort(s["kappa"])
-    ax.plot(s["kappa"][order], s["bound"][order], "k-", label="2 sqrt(mu L)/(mu + L)")
-    ax.plot(s["kappa"][order], s["paper"][order], "k--", label="mu / L (paper)")
+    s = v.figure_data
+    fig, ax = new_figure()
+    ax.scatter(s.kappa, s.observed, s=6, label="observed min cos alpha")
+    order = np.argsort(s.kappa)
+    ax.plot(s.kappa[order], s.bound[order], "k-", label="2 sqrt(mu L)/(mu + L)")
+    ax.plot(s.kappa[order], s.paper[order], "k--", label="mu / L (paper)")
     ax.set(xscale="log", yscale="log", xlabel="kappa", ylabel="cos alpha",
            title="Lower bounds on cos alpha")
     ax.legend()
-    return _save(fig, folder, "cos_bound")
+    return save(fig, folder, "cos_bound")
+
+
+@dataclass(frozen=True)
+class WitnessTrend:
+    """Conjecture 1's figure: ``cos alpha`` along a witness.
+
+    Attributes
+    ----------
+    norms : array (M,)
+        ``||x||`` of the witness points.
+    cos : array (M,)
+        ``cos alpha`` there.
+    """
+
+    norms: np.ndarray
+    cos: np.ndarray
 
 
 def conjecture(v, folder: Path) -> list[str]:
     """``cos alpha`` along the witness against ``||x||``."""
-    s = v.series
-    fig, ax = _figure()
-    ax.loglog(s["norms"], s["cos"], "o-")
+    s = v.figure_data
+    fig, ax = new_figure()
+    ax.loglog(s.norms, s.cos, "o-")
     ax.set(xlabel="||x||", ylabel="min cos alpha on the sphere",
            title="Conjecture 1: witness (mu = 0)")
-    return _save(fig, folder, "conjecture1")
+    return save(fig, folder, "conjecture1")
+
+
+@dataclass(frozen=True)
+class CobwebData:
+    """The 1-D cobweb figure: one orbit of the 1-D LARS map.
+
+    Attributes
+    ----------
+    path : array (K + 1,)
+        The orbit ``x_0 .. x_K``.
+    xstar, lam : float
+        The minimiser and the step ``lambda``.
+    lo, hi : float
+        The ends of the invariant interval ``I``.
+    map : callable
+        The 1-D LARS map ``x -> x+`` (vectorised).
+    """
+
+    path: np.ndarray
+    xstar: float
+    lam: float
+    lo: float
+    hi: float
+    map: Callable
 
 
 def cobweb(v, folder: Path) -> list[str]:
     """Cobweb plot of a 1-D LARS orbit with the invariant interval shaded."""
-    s = v.series
-    fig, ax = _figure()
-    path, xs, lo, hi = s["path"], s["xstar"], s["lo"], s["hi"]
+    s = v.figure_data
+    fig, ax = new_figure()
+    path, xs, lo, hi = s.path, s.xstar, s.lo, s.hi
     top = max(np.max(path), hi) * 1.05
     grid = np.linspace(0.0, top, 400)
-    ax.plot(grid, s["map"](grid), "C0", label="x -> x - lam |x| sign(x - x*)")
+    ax.plot(grid, s.map(grid), "C0", label="x -> x - lam |x| sign(x - x*)")
     ax.plot(grid, grid, "k", lw=0.8)
     ax.axvspan(lo, hi, color="C2", alpha=0.2, label="I = [(1-lam) x*, (1+lam) x*]")
     web_x = np.repeat(path[:-1], 2)  # (x0, x0), (x0, x1), (x1, x1), (x1, x2), ...
@@ -189,34 +384,44 @@ def cobweb(v, folder: Path) -> list[str]:
     web_y[0::2], web_y[1::2] = path[:-1], path[1:]
     ax.plot(web_x, web_y, "C3", lw=0.8, label="orbit")
     ax.axvline(xs, color="k", ls=":", label="x*")
-    ax.set(xlabel="x_k", ylabel="x_{k+1}", title=f"1-D LARS, lambda = {s['lam']:g}")
+    ax.set(xlabel="x_k", ylabel="x_{k+1}", title=f"1-D LARS, lambda = {s.lam:g}")
     ax.legend(fontsize=8)
-    return _save(fig, folder, "one_d_cobweb")
+    return save(fig, folder, "one_d_cobweb")
 
 
-#: statement id -> figure function.
-FIGURES = {
-    "one_d.interval": cobweb,
-    "lemma1": lambda v, f: radius(v, f, "lemma1", "Lemma 1: S_lambda vs the paper radius"),
-    "lemma1.explicit_radius": lambda v, f: radius(v, f, "lemma1_explicit_radius",
-                                                  "Constructive radius (tight c)"),
-    "theorem1": theorem1,
-    "theorem2": theorem2,
-    "corollary2_1": corollary,
-    "theorem3": theorem3,
-    "stability_map": stability,
-    "cos_bound.tight": cos_bound,
-    "conjecture1": conjecture,
-}
+def slack_waterfall(v, folder: Path, name: str) -> list[str]:
+    """Waterfall of a proof's slack budget: each step's log10 share, cumulated from the
+    observed value (0) to the bound, on the worst and on the median run."""
+    rows = v.slack
+    fig, ax = new_figure()
+    x = np.arange(len(rows))
+    for shift, key, color, label in ((-0.2, "log10_slack_worst", "C3", "worst run"),
+                                     (0.2, "log10_slack_median", "C0", "median run")):
+        share = np.array([r[key] for r in rows])
+        base = np.concatenate(([0.0], np.cumsum(share)[:-1]))
+        ax.bar(x + shift, share, 0.4, bottom=base, color=color, label=label)
+        ax.plot([len(rows) - 0.5], [share.sum()], marker="_", ms=20, color=color)
+    ax.set_xticks(x, [r["step"] for r in rows], rotation=60, ha="right", fontsize=7)
+    ax.set(ylabel="cumulative log10(bound / observed)",
+           title=f"{name}: slack budget of the proof, by step")
+    ax.legend()
+    return save(fig, folder, f"{name}_slack")
 
 
 def write_figures(report, folder) -> dict[str, list[str]]:
-    """Draw the figures of every checked statement that has one; ``{id: [png, pdf]}``."""
+    """Draw the figures of every checked statement that declares one; ``{id: [png, pdf]}``.
+
+    A statement's figure is drawn when its check returned a record
+    (``verdict.figure_data`` not ``None``).
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     out = {}
     for r in report.results:
-        draw = FIGURES.get(r.statement.id)
-        if draw is not None and r.verdict.series:
+        draw = r.statement.figure
+        if draw is not None and r.verdict.figure_data is not None:
             out[r.statement.id] = draw(r.verdict, folder)
+        if r.verdict.slack:
+            out.setdefault(r.statement.id, []).extend(
+                slack_waterfall(r.verdict, folder, r.statement.id))
     return out

@@ -12,8 +12,11 @@ JSON schema::
      "simulated_problems": int,
      "statements": [{"id", "section", "title", "kind", "confidence", "proved",
                      "hypotheses", "claim", "how", "latex": [[label, tex], ...],
-                     "verdict", "cases", "beyond", "worst_ratio", "finding",
-                     "witness", "rate", "details"}]}
+                     "verdict", "cases", "beyond", "worst_ratio", "summary", "finding",
+                     "witness", "rate", "details",
+                     "slack" (only statements with a proof chain): [{"step", "inequality",
+                              "log10_slack_median", "log10_slack_worst", "log10_slack_min",
+                              "violations"}, ...]}]}
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from larscheck.proofs_check.context import Context
-from larscheck.proofs_check.registry import Statement, statements
-from larscheck.proofs_check.verdict import Verdict
+from larscheck.proofs_check.registry import DEFAULT, Registry, Statement
+from larscheck.proofs_check.terminal import table
+from larscheck.proofs_check.verdict import Verdict, short_finding
 from larscheck.sims.output import (
     atomic_write_text,
     larscheck_version,
@@ -55,9 +59,10 @@ class Result:
             "confidence": s.confidence, "proved": s.proved, "hypotheses": s.hypotheses,
             "claim": s.claim, "how": s.how, "latex": [list(p) for p in s.latex()],
             "verdict": v.verdict, "cases": v.cases, "beyond": v.beyond,
-            "worst_ratio": v.worst_ratio, "finding": v.finding, "witness": v.witness,
+            "worst_ratio": v.worst_ratio, "summary": short_finding(v), "finding": v.finding,
+            "witness": v.witness,
             "rate": None if v.rate is None else v.rate.to_dict(), "details": v.details,
-        }
+        } | ({} if v.slack is None else {"slack": v.slack})
 
 
 @dataclass
@@ -105,28 +110,46 @@ class Report:
         """Write :meth:`to_dict` atomically (``'-'``: stdout)."""
         write_json(path, self.to_dict())
 
-    def rows(self) -> list[tuple[str, ...]]:
-        """Table rows: id, section, confidence, verdict, cases, worst ratio, finding."""
-        out = [("id", "section", "confidence", "verdict", "cases", "worst ratio", "finding")]
+    def rows(self, wide: bool = True) -> list[tuple[str, ...]]:
+        """Table rows: id, section, confidence, verdict, cases, worst ratio, finding.
+
+        ``wide``: the full finding; otherwise the short one (:func:`short_finding`) under
+        shorter headers.
+        """
+        out = [("id", "section", "confidence", "verdict", "cases", "worst ratio", "finding")
+               if wide else ("statement", "§", "conf.", "verdict", "cases", "ratio",
+                             "short finding")]
         for r in self.results:
             v = r.verdict
             ratio = "-" if v.worst_ratio is None else f"{v.worst_ratio:.3g}"
             out.append((r.statement.id, r.statement.section, r.statement.confidence,
                         v.verdict.upper() if r.alarm else v.verdict, str(v.cases), ratio,
-                        v.finding))
+                        v.finding if wide else short_finding(v)))
         return out
 
-    def table(self) -> str:
-        """Plain-text table (findings in the last column, unwrapped) and the timings."""
-        rows = self.rows()
-        widths = [max(len(r[i]) for r in rows) for i in range(6)]
-        lines = ["  ".join([*(c.ljust(w) for c, w in zip(r[:6], widths, strict=True)), r[6]])
-                 for r in rows]
+    def table(self, columns: int | None = None, *, wide: bool = False,
+              colour: bool = False) -> str:
+        """The table and a line of totals and timings.
+
+        Parameters
+        ----------
+        columns : int, optional
+            Width to fit (default: the terminal's, else 100): the short finding wraps
+            inside its column.
+        wide : bool
+            The full finding of each statement, unwrapped (as in the JSON and the report).
+        colour : bool
+            Verdicts in colour (for a terminal).
+        """
+        lines = table(self.rows(wide), 0 if wide else columns, colour=colour, style_column=3)
         total = sum(r.seconds for r in self.results)
         lines.append(f"{len(self.results)} statements, "
                      f"{sum(r.verdict.cases for r in self.results)} cases, "
                      f"{self.simulated} simulated problems, {total:.1f} s "
                      f"(seed {self.seed}{', quick' if self.quick else ''})")
+        if not wide:
+            lines.append("ratio = worst observed/bound (1 tight, > 1 violated); "
+                         "full findings: --wide, --json, --out")
         return "\n".join(lines)
 
     def markdown(self, figures: dict[str, list[str]] | None = None) -> str:
@@ -190,7 +213,7 @@ def _short(witness: dict, limit: int = 600) -> str:
 
 
 def verify(ids: Iterable[str] | None = None, *, seed: int = 0, quick: bool = False,
-           progress: bool | None = None) -> Report:
+           progress: bool | None = None, registry: Registry | None = None) -> Report:
     """Check the statements ``ids`` (default: all) and return the :class:`Report`.
 
     Parameters
@@ -203,10 +226,13 @@ def verify(ids: Iterable[str] | None = None, *, seed: int = 0, quick: bool = Fal
         Smaller suites (seconds instead of a minute).
     progress : bool or None
         Progress bar over statements; ``None``: only on a terminal.
+    registry : Registry, optional
+        Where the statements come from; default the built-in statements
+        (:data:`~larscheck.proofs_check.registry.DEFAULT`).
     """
     from tqdm import tqdm
 
-    chosen = statements(ids)
+    chosen = (registry or DEFAULT).statements(ids)
     ctx = Context(seed=int(seed), quick=bool(quick))
     report = Report(seed=int(seed), quick=bool(quick))
     bar = tqdm(chosen, disable=None if progress is None else not progress, desc="verify",

@@ -34,6 +34,9 @@ VERDICTS = ("holds", "violated", "refuted", "inconclusive")
 #: rounding error is far below 1e-9; a genuine violation is larger than that.
 RATIO_RTOL = 1e-9
 
+#: Longest short finding (:attr:`Verdict.summary`) a check sets.
+SUMMARY_CHARS = 72
+
 #: Confidence level of the intervals on fitted exponents.
 CONFIDENCE_LEVEL = 0.95
 
@@ -137,8 +140,18 @@ class Verdict:
         Fitted exponent for rate statements.
     details : dict
         Further numbers (tight-variant ratios, beyond-hypotheses summaries).
-    series : dict
-        Arrays for the figures (not written to JSON).
+    figure_data : object or None
+        The record the statement's figure draws (a frozen dataclass of the
+        figure's family, e.g. :class:`~larscheck.proofs_check.figures.RadiusData`;
+        not written to JSON); ``None``: nothing to draw.
+    summary : str
+        The short finding: at most :data:`SUMMARY_CHARS` characters with the
+        numbers that decide the verdict, set by the check for the terminal table and
+        the README (:func:`short_finding`); empty: the finding's first clause.
+    slack : list of dict or None
+        The slack budget of the statement's proof, one record per step of its
+        chain (:meth:`larscheck.proofs_check.slack.Budget.rows`); ``None`` for
+        statements without a chain.
     """
 
     verdict: str
@@ -149,11 +162,31 @@ class Verdict:
     beyond: int = 0
     rate: Rate | None = None
     details: dict = field(default_factory=dict)
-    series: dict = field(default_factory=dict)
+    figure_data: object | None = None
+    summary: str = ""
+    slack: list | None = None
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {VERDICTS}, got {self.verdict!r}")
+
+
+def short_finding(verdict: Verdict) -> str:
+    """The short finding of ``verdict``: its :attr:`~Verdict.summary`, or, for a check that
+    sets none, the first clause of its finding (up to the first ``;`` outside brackets),
+    which every check writes as its headline. Never cut inside a clause."""
+    return verdict.summary or headline(verdict.finding)
+
+
+def headline(finding: str) -> str:
+    """The first clause of ``finding``: the text before the first ``"; "`` that is not
+    inside ``()`` or ``[]``."""
+    depth = 0
+    for i, ch in enumerate(finding):
+        depth += (ch in "([") - (ch in ")]")
+        if depth == 0 and finding.startswith("; ", i):
+            return finding[:i]
+    return finding
 
 
 def worst_case(ratio, inside, params: dict, *, seed: int, observed=None, bound=None,

@@ -136,6 +136,7 @@ BUILTIN_ATOMS: tuple[Atom, ...] = (
 
 #: Every known atom by name (built-ins plus those added with :func:`register_atom`).
 ATOMS: dict[str, Atom] = {a.name: a for a in BUILTIN_ATOMS}
+_BUILTIN_NAMES = tuple(a.name for a in BUILTIN_ATOMS)
 
 
 def register_atom(name: str, value: Callable, derivative: Callable, curvature: float,
@@ -194,6 +195,26 @@ def register_atom(name: str, value: Callable, derivative: Callable, curvature: f
     atom = Atom(name, value, derivative, curvature, formula)
     ATOMS[name] = atom
     return atom
+
+
+def convex_by_construction(kind: str) -> bool:
+    r"""Whether atom ``kind`` is convex by construction: a built-in atom, whose
+    :math:`\phi''` is known in closed form and nonnegative (``1``,
+    :math:`(1+t^2)^{-3/2}`, :math:`\operatorname{sech}^2 t`,
+    :math:`\tfrac12\operatorname{sech}^2(t/2)`, :math:`\mathbf 1_{|t|\le 1}`), with the
+    curvature bound of the table attained at ``t = 0``. A user atom
+    (:func:`register_atom`) was only sampled, so it is not.
+
+    Parameters
+    ----------
+    kind : str
+        An atom name.
+
+    Returns
+    -------
+    bool
+    """
+    return kind in _BUILTIN_NAMES and ATOMS[kind] is BUILTIN_ATOMS[_BUILTIN_NAMES.index(kind)]
 
 
 def _atom(kind: str) -> Atom:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import re
+from pathlib import Path
 
 #: A number as the argument types below read it (``-1``, ``-.5``, ``-2.5e-3``) ...
 _NUMBER = r"(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
@@ -103,3 +105,55 @@ def int_list(text: str) -> list[int]:
         return [int(t) for t in text.split(",") if t.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a list of integers: {text!r}") from None
+
+
+def _writable_parent(path: Path, text: str) -> None:
+    """Check the nearest existing ancestor of ``path`` is a folder we may write in."""
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r}: {parent} is a file, not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"{text!r}: cannot write in {parent} (permission denied "
+                                         "or read-only)")
+
+
+def out_file(text: str) -> str:
+    """argparse type: a file to write (``-`` for stdout), checked before any work starts."""
+    if text == "-":
+        return text
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a file path (or - for stdout), got ''")
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a folder, not a file")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise argparse.ArgumentTypeError(f"{text!r}: cannot overwrite (permission denied)")
+    _writable_parent(path, text)
+    return text
+
+
+def out_dir(text: str) -> str:
+    """argparse type: a folder to write into (made if missing), checked before any work."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a folder path, got ''")
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a file, not a folder")
+    if path.is_dir():
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise argparse.ArgumentTypeError(f"{text!r}: cannot write in it (permission denied "
+                                             "or read-only)")
+        return text
+    _writable_parent(path, text)
+    return text
+
+
+def in_path(text: str) -> str:
+    """argparse type: an existing file or folder to read."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a path, got ''")
+    if not Path(text).exists():
+        raise argparse.ArgumentTypeError(f"{text!r}: no such file or folder")
+    return text

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import logging
 import os
 import sys
 from pathlib import Path
@@ -23,6 +24,7 @@ from larscheck.cli.args import (
     UsageError,
     finite_float,
     float_list,
+    out_dir,
     positive_float,
     positive_int,
     seed_int,
@@ -96,7 +98,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"first steps left out of the step-time statistics "
                         f"(default {DEFAULT_WARMUP}, at most --steps minus 1)")
     p.add_argument("--seed", type=seed_int, default=0)
-    p.add_argument("--out", default="out/resnet", help="output folder (default out/resnet)")
+    p.add_argument("--out", type=out_dir, default="out/resnet",
+                   help="output folder (default out/resnet)")
 
 
 def _rates(args) -> list[float]:
@@ -204,8 +207,12 @@ def run(args) -> int:
     """Train, print the summary, write steps.csv, summary.json and resnet.png."""
     _check(args)
     rates = _rates(args)
-    # TensorFlow's C++ log lines would break the one-line error contract of the CLI.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # Everything that can be checked without TensorFlow (15-40 s to import) is
+    # checked first: the options, --out (at parsing) and the data file.
+    images = _images(args)
+    # TensorFlow's C++ and Python log lines would break the one-line error contract.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
     try:
         require_keras()
     except ImportError as exc:
@@ -213,7 +220,6 @@ def run(args) -> int:
         return 2
     from tqdm import tqdm
 
-    images = _images(args)
     if images.synthetic:
         print(SYNTHETIC_BANNER, flush=True)
     print(f"ResNet-{args.depth} v2, batch {args.batch}, {args.steps} steps, data: "

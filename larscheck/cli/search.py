@@ -5,7 +5,10 @@
   the worst case and how close to the bound it got;
 - ``conjecture1``: search the convex family with ``mu = 0`` for points far
   away with small ``cos alpha`` and print the independently verified witness;
-  ``--follow-up`` adds the LARS boundedness search (STATEMENTS 3.4).
+  ``--follow-up`` adds the LARS boundedness search (STATEMENTS 3.4);
+  ``--check-witness FILE`` re-verifies a witness JSON instead of searching: exit 0
+  when it is a verified refutation, 1 when a property fails (each failed one named),
+  2 when the file is not a witness.
 """
 
 from __future__ import annotations
@@ -33,49 +36,80 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", metavar="PATH", help="write the result as JSON ('-' = stdout)")
     p.add_argument("--follow-up", action="store_true",
                    help="conjecture1: also search whether LARS stays bounded (mu = 0)")
+    p.add_argument("--check-witness", metavar="FILE",
+                   help="conjecture1: verify the witness JSON in FILE instead of searching "
+                        "(exit 0 verified refutation, 1 a property failed, 2 not a witness)")
 
 
-def _print_bounded(result: dict) -> None:
-    status = "VIOLATED" if result["violated"] else "holds"
-    print(f"{result['statement']}: {result['description']}")
-    print(f"  {result['examples']} Hypothesis examples + {result['refine_evaluations']} "
-          f"refinement evaluations")
-    print(f"  worst observed/bound: {result['worst_ratio']:.10g} ({status}; "
-          f"Hypothesis alone: {result['hypothesis_worst_ratio']:.6g})")
+def _bounded_lines(result: dict, colour: bool) -> list[str]:
+    """The summary of a bounded-statement search."""
+    from larscheck.proofs_check.terminal import paint
+
+    status = "violated" if result["violated"] else "holds"
     case = result["worst_case"]
-    print(f"  worst case: observed {case['observed']:.6g}, bound {case['bound']:.6g}, "
-          f"mu {case['mu']:.4g}, L {case['L']:.4g}")
+    return [f"{result['statement']}: {result['description']}",
+            f"  {result['examples']} Hypothesis examples + {result['refine_evaluations']} "
+            f"refinement evaluations",
+            f"  worst observed/bound: {result['worst_ratio']:.10g} "
+            f"({paint(status.upper() if result['violated'] else status, status, colour)}; "
+            f"Hypothesis alone: {result['hypothesis_worst_ratio']:.6g})",
+            f"  worst case: observed {case['observed']:.6g}, bound {case['bound']:.6g}, "
+            f"mu {case['mu']:.4g}, L {case['L']:.4g}"]
 
 
-def _print_witness(w: dict) -> None:
+def _witness_lines(w: dict, colour: bool) -> list[str]:
+    """The summary of a Conjecture 1 search: the witness, its checks, the follow-up."""
+    from larscheck.proofs_check.terminal import paint
+
     v = w.get("verified", {})
     trend = v.get("trend", {})
     s = w["search"]
-    print(f"conjecture1: {s['examples']} Hypothesis examples + {s['refine_evaluations']} "
-          f"refinement evaluations (seed {s['seed']})")
-    print(f"  witness in R^{len(w['function']['xstar'])} with atoms "
-          f"{', '.join(a['kind'] for a in w['function']['atoms'])}, mu = 0")
-    print("  ||x||        cos alpha")
-    for x, c in zip(w["points"], w["cos_alpha"], strict=True):
-        print(f"  {sum(t * t for t in x) ** 0.5:<12.4g} {c:.4g}")
+    out = [f"conjecture1: {s['examples']} Hypothesis examples + {s['refine_evaluations']} "
+           f"refinement evaluations (seed {s['seed']})",
+           f"  witness in R^{len(w['function']['xstar'])} with atoms "
+           f"{', '.join(a['kind'] for a in w['function']['atoms'])}, mu = 0",
+           "  ||x||        cos alpha"]
+    out += [f"  {sum(t * t for t in x) ** 0.5:<12.4g} {c:.4g}"
+            for x, c in zip(w["points"], w["cos_alpha"], strict=True)]
     if v:
         checks = ", ".join(f"{k} {'ok' if v[k]['ok'] else 'FAILED'}"
                            for k in ("gradient", "convexity", "smoothness", "uniqueness"))
-        print(f"  independent checks: {checks}")
+        out.append(f"  independent checks: {checks}")
         if trend.get("slope") is not None:
-            print(f"  trend: log cos alpha ~ {trend['slope']:.4f} log ||x|| "
-                  f"(95% CI {trend['slope_ci'][0]:.4f} .. {trend['slope_ci'][1]:.4f}); "
-                  f"evidence: {trend['evidence']}")
-        print("  verdict: " + ("REFUTED (liminf cos alpha = 0 on a convex L-smooth f with "
-                               "unique minimiser)" if v["refutes"] else "not refuted"))
+            out.append(f"  trend: log cos alpha ~ {trend['slope']:.4f} log ||x|| "
+                       f"(95% CI {trend['slope_ci'][0]:.4f} .. {trend['slope_ci'][1]:.4f}); "
+                       f"evidence: {trend['evidence']}")
+        out.append("  verdict: " + (paint("REFUTED", "refuted", colour) + " (liminf cos alpha "
+                                    "= 0 on a convex L-smooth f with unique minimiser)"
+                                    if v["refutes"] else "not refuted"))
     if "follow_up" in w:
         f = w["follow_up"]
-        print(f"  follow-up: largest sup_k |x_k - x*| / |x_0 - x*| found "
-              f"{f['search']['worst_ratio']:.4g} ({f['search']['examples']} examples), "
-              f"diverged: {f['search']['diverged']}")
-        for row in f["on_witness"]["by_rate"]:
-            print(f"    from the witness points, lambda {row['lambda']:g}: "
-                  f"max ratio {row['max_ratio']:.4g}, diverged {row['diverged']}")
+        out.append(f"  follow-up: largest sup_k |x_k - x*| / |x_0 - x*| found "
+                   f"{f['search']['worst_ratio']:.4g} ({f['search']['examples']} examples), "
+                   f"diverged: {f['search']['diverged']}")
+        out += [f"    from the witness points, lambda {row['lambda']:g}: "
+                f"max ratio {row['max_ratio']:.4g}, diverged {row['diverged']}"
+                for row in f["on_witness"]["by_rate"]]
+    return out
+
+
+def _check_witness(args) -> int:
+    """``--check-witness``: verify a witness file and name what failed."""
+    from larscheck.proofs_check.search.witness import check_witness_file
+    from larscheck.sims.output import write_json
+
+    code, verified = check_witness_file(args.check_witness)
+    if args.json:
+        write_json(args.json, verified)
+    if args.json != "-":
+        for k in ("gradient", "convexity", "smoothness", "uniqueness"):
+            state = {True: "ok", False: "FAILED", None: "not checked"}[verified[k]["ok"]]
+            reason = verified[k].get("reason")
+            print(f"  {k}: {state}{f' ({reason})' if reason else ''}")
+        print(f"  trend: {verified['trend']['evidence']}")
+        print("verified refutation of conjecture1" if code == 0 else
+              f"NOT a verified refutation: failed {', '.join(verified['failed'])}")
+    return code
 
 
 def run(args) -> int:
@@ -83,6 +117,7 @@ def run(args) -> int:
     from larscheck.proofs_check.search.boundedness import run_on_witness, search_boundedness
     from larscheck.proofs_check.search.bounds import SPECS, search_bound
     from larscheck.proofs_check.search.conjecture import STATEMENT, search_conjecture
+    from larscheck.proofs_check.terminal import colour_enabled, width, wrap
     from larscheck.sims.output import versions, write_json
 
     if args.statement != STATEMENT and args.statement not in SPECS:
@@ -90,6 +125,10 @@ def run(args) -> int:
                          f"of {', '.join(sorted(SPECS))}")
     if args.follow_up and args.statement != STATEMENT:
         raise ValueError("--follow-up applies to conjecture1 only")
+    if args.check_witness:
+        if args.statement != STATEMENT or args.follow_up:
+            raise ValueError("--check-witness applies to conjecture1 only, without --follow-up")
+        return _check_witness(args)
     start = time.perf_counter()
     if args.statement == STATEMENT:
         budget = args.budget or DEFAULT_BUDGET["conjecture1"]
@@ -100,13 +139,16 @@ def run(args) -> int:
                                              args.seed),
                 "on_witness": run_on_witness(result),
             }
-        show = _print_witness
+        lines = _witness_lines
     else:
         result = search_bound(args.statement, args.budget or DEFAULT_BUDGET["bounded"],
                               args.seed)
-        show = _print_bounded
+        lines = _bounded_lines
     if args.json != "-":
-        show(result)
+        colour = colour_enabled()
+        for line in lines(result, colour):
+            indent = " " * (len(line) - len(line.lstrip()) + 4)
+            print(wrap(line, width(), indent))
         print(f"  ({time.perf_counter() - start:.1f} s)")
     if args.json:
         write_json(args.json, {**result, "versions": versions()})

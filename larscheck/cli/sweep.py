@@ -80,12 +80,13 @@ def build_spec(args):
 def run(args) -> int:
     """Run the sweep, append each finished cell, print where the results are."""
     from larscheck.proofs_check.sweep.run import run_sweep
+    from larscheck.proofs_check.terminal import width, wrap
 
     summary = run_sweep(build_spec(args), args.out, resume=args.resume, workers=args.workers,
                         scheduler=args.scheduler, connect_timeout=args.connect_timeout)
     if summary.dropped_torn_line:
         print(f"larscheck sweep: {args.out}: dropped a torn last line (interrupted write); "
               f"its cell was computed again", file=sys.stderr)
-    print(f"sweep: {summary.cells} cells ({summary.resumed} already done, {summary.computed} "
-          f"computed on {summary.where}) -> {args.out}")
+    print(wrap(f"sweep: {summary.cells} cells ({summary.resumed} already done, "
+               f"{summary.computed} computed on {summary.where}) -> {args.out}", width(), "  "))
     return 0

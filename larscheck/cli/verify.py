@@ -1,7 +1,9 @@
 """``larscheck verify``: check every statement of the paper and report.
 
 Prints the table (id, section, confidence, verdict, cases, worst ratio,
-finding); ``--out DIR`` writes ``report.md``, ``report.json`` and the figures
+short finding) at the terminal's width (100 columns when piped), verdicts in
+colour on a terminal unless ``NO_COLOR`` is set; ``--wide`` prints the full
+findings instead; ``--out DIR`` writes ``report.md``, ``report.json`` and the figures
 (PNG and PDF); ``--json PATH`` writes the JSON alone (``-``: stdout).
 
 Exit codes: 0 when the run completed (a refuted conjecture or a loose bound
@@ -29,6 +31,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", metavar="PATH", help="write the JSON report ('-' = stdout)")
     p.add_argument("--seed", type=seed_int, default=0,
                    help="seed of every random stream (default 0)")
+    p.add_argument("--wide", action="store_true",
+                   help="print each statement's full finding, unwrapped (as in the JSON)")
     p.add_argument("--list", action="store_true", help="list the statement ids and exit")
 
 
@@ -38,6 +42,7 @@ def run(args) -> int:
     from larscheck.proofs_check.figures import write_figures
     from larscheck.proofs_check.registry import ORDER, statements
     from larscheck.proofs_check.report import verify
+    from larscheck.proofs_check.terminal import colour_enabled
 
     if args.list:
         for s in statements():
@@ -50,7 +55,7 @@ def run(args) -> int:
     report = verify(args.only, seed=args.seed, quick=args.quick)
     to_stdout = args.json == "-"
     if not to_stdout:
-        print(report.table())
+        print(report.table(wide=args.wide, colour=colour_enabled()))
     if args.out:
         out = Path(args.out)
         figures = write_figures(report, out)

@@ -22,6 +22,7 @@ from functools import partial
 
 import numpy as np
 
+from larscheck.proofs_check import figures
 from larscheck.proofs_check.context import (
     KAPPAS,
     Cases,
@@ -166,6 +167,7 @@ def stable_edge(fractions) -> float:
     how="batched LARS runs on n = 10 quadratics (all spectra, all starts), lambda on a log grid "
         "relative to 2c_tight for each kappa of the suite",
     formulas=(("threshold", bounds.LEMMA1_THRESHOLD), ("c (tight)", bounds.COS_TIGHT)),
+    figure=figures.stability, order=(3, 3, 1),  # reported after theorem2.contraction
 )
 def check_stability(ctx: Context, threshold=None) -> Verdict:
     """Bounded fraction per cell; ``threshold(mu, L)`` overrides ``2c_tight`` (for tests)."""
@@ -201,10 +203,9 @@ def check_stability(ctx: Context, threshold=None) -> Verdict:
                "bounded_fraction": grid.tolist(), "edge_factor": edge, "edge_lambda": edge_lam}
     return Verdict(verdict, int(inside.sum()), None, finding, witness,
                    beyond=int((~inside).sum()), details=details,
-                   series={"grid": grid, "kappas": np.array(KAPPAS),
-                           "factors": np.array(STABILITY_FACTORS),
-                           "paper": np.array(paper) / np.array(
-                               [float(threshold(1.0, k)) for k in KAPPAS])})
+                   figure_data=figures.StabilityData(
+                       grid, np.array(KAPPAS), np.array(STABILITY_FACTORS),
+                       np.array(paper) / np.array([float(threshold(1.0, k)) for k in KAPPAS])))
 
 
 def rotated(cases: Cases, rng: np.random.Generator) -> Cases:

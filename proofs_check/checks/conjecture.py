@@ -15,10 +15,11 @@ sampling cannot prove a liminf.
 
 **Search hook.** An adversarial search plugs in with
 ``registry.plug_search("conjecture1", search)``: ``search(ctx)`` returns ``None``
-or a witness dict ``{"function", "points", "cos_alpha", "verified": {...,
-"refutes": bool}}`` (the format of ``larscheck search``); a witness whose
-``verified["refutes"]`` is true refutes the conjecture, and takes precedence
-over the sampled one.
+or a witness dict ``{"function", "points", "cos_alpha", ...}`` (the format of
+``larscheck search``). The witness is verified again here by
+:func:`~larscheck.proofs_check.search.witness.verify_witness`, whatever its own
+``verified`` field says; when that verification refutes, it refutes the
+conjecture and takes precedence over the sampled one.
 
 On the witness, LARS is then run from its farthest point (STATEMENTS 3.4: is
 Theorem 1 still true for merely convex f?) and ``sup ||x_k - x*|| / ||x0 - x*||``
@@ -29,9 +30,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from larscheck.proofs_check import figures
 from larscheck.proofs_check.context import Context
 from larscheck.proofs_check.measure import cos_alpha
 from larscheck.proofs_check.registry import plugged_search, register
+from larscheck.proofs_check.search.hooks import conjecture_hook
 from larscheck.proofs_check.search.witness import cos_trend, trend_inputs, verify_witness
 from larscheck.proofs_check.verdict import Verdict
 from larscheck.sims import LARS
@@ -117,6 +120,7 @@ def lars_on_witness(ctx: Context, function: dict, start) -> dict:
         "uniqueness, trend); a plugged adversarial search (registry.plug_search) takes "
         "precedence",
     formulas=(),
+    figure=figures.conjecture, search=conjecture_hook,
 )
 def check_conjecture(ctx: Context, members=None) -> Verdict:
     """Sampled check (``members``: list of :class:`ConvexFamily` batches to use instead)."""
@@ -139,8 +143,11 @@ def check_conjecture(ctx: Context, members=None) -> Verdict:
     search = plugged_search("conjecture1")
     if search is not None:
         found = search(ctx)
-        if found and found.get("verified", {}).get("refutes"):
+        if found:  # re-verified here: a search's own "verified" flag is not trusted
             witness, source = dict(found), "search"
+            witness["verified"] = verify_witness(witness, seed=ctx.seed)
+            if not witness["verified"]["refutes"]:
+                witness, source = None, "sampling"
     if witness is None and best is not None:
         _, batch, i, pts, mins, trend = best
         witness = {"statement": "conjecture1", "function": batch.to_dict(i),
@@ -169,4 +176,4 @@ def check_conjecture(ctx: Context, members=None) -> Verdict:
                f"||x0 - x*|| = {lars['sup_dist_over_dist0']:.3g}"
                f"{', DIVERGED' if lars['diverged'] else ''}")
     return Verdict("refuted", cases, None, finding, witness, details={"evidence": counts},
-                   series={"norms": norms, "cos": cos})
+                   figure_data=figures.WitnessTrend(norms, cos))

@@ -21,6 +21,7 @@ from functools import partial
 
 import numpy as np
 
+from larscheck.proofs_check import figures
 from larscheck.proofs_check.context import (
     Cases,
     Context,
@@ -111,10 +112,9 @@ def _check_radius(ctx: Context, variant: str, radius=None) -> Verdict:
     if details["unbounded_inside"]:
         finding = f"S_lambda UNBOUNDED inside the hypotheses in {details['unbounded_inside']} " \
                   f"cases; " + finding
-    series = {"kappa": params["kappa"], "factor": params["factor"], "ratio": ratio,
-              "inside": inside, "unbounded": unbounded}
+    data = figures.RadiusData(params["kappa"], params["factor"], ratio, inside, unbounded)
     return Verdict(verdict, cases, worst, finding, witness, beyond=int(beyond.sum()),
-                   details=details, series=series)
+                   details=details, figure_data=data)
 
 
 @register(
@@ -128,6 +128,7 @@ def _check_radius(ctx: Context, variant: str, radius=None) -> Verdict:
         "largest distance found vs the radius with c = mu/L",
     formulas=(("cos bound (paper)", bounds.COS_PAPER), ("threshold", bounds.LEMMA1_THRESHOLD),
               ("radius", bounds.LEMMA1_RADIUS)),
+    figure=partial(figures.radius, name="lemma1", label="Lemma 1: S_lambda vs the paper radius"),
 )
 def check_lemma1(ctx: Context, radius=None) -> Verdict:
     """Lemma 1 with the paper's ``c = mu/L``; ``radius`` overrides the bound (for tests)."""
@@ -142,6 +143,8 @@ def check_lemma1(ctx: Context, radius=None) -> Verdict:
     claim="S_lambda lies in the ball of radius lambda ||x*|| / (2c - lambda) around x*",
     how="as lemma1, against the radius with the tight c; the ratio says how tight it is",
     formulas=(("cos bound (tight)", bounds.COS_TIGHT), ("radius", bounds.LEMMA1_RADIUS)),
+    figure=partial(figures.radius, name="lemma1_explicit_radius",
+                   label="Constructive radius (tight c)"),
 )
 def check_explicit_radius(ctx: Context, radius=None) -> Verdict:
     """The constructive radius with the tight ``c``; ``radius`` overrides it (for tests)."""
@@ -156,6 +159,7 @@ def check_explicit_radius(ctx: Context, radius=None) -> Verdict:
     how="cos alpha at points x* + t d (t on a log grid, random and two-eigenvector directions) "
         "of the quadratic and logistic problems; ratio = bound / observed (1 = attained)",
     formulas=(("tight", bounds.COS_TIGHT), ("paper", bounds.COS_PAPER)),
+    figure=figures.cos_bound,
 )
 def check_cos_bound(ctx: Context, cos_bound=None) -> Verdict:
     """``min cos alpha`` per problem against ``cos_bound(mu, L)`` (default: the tight bound)."""
@@ -187,5 +191,5 @@ def check_cos_bound(ctx: Context, cos_bound=None) -> Verdict:
     details = {"paper_looseness_max": float(np.max(loose)),
                "paper_looseness_median": float(np.median(loose)),
                "closest_quadratic": float(np.max(ratio[quad]))}
-    series = {"kappa": params["kappa"], "observed": observed, "bound": bound, "paper": paper}
-    return Verdict(verdict, cases, worst, finding, witness, details=details, series=series)
+    data = figures.CosBoundData(params["kappa"], observed, bound, paper)
+    return Verdict(verdict, cases, worst, finding, witness, details=details, figure_data=data)

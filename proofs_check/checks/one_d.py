@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from larscheck.proofs_check import figures
 from larscheck.proofs_check.context import Context
 from larscheck.proofs_check.measure import lars_step
 from larscheck.proofs_check.registry import register
@@ -170,6 +171,7 @@ def check_sign(ctx: Context) -> Verdict:
         "from theory is reported; lambda in [1, 2) beyond",
     formulas=(("lower end", one_d.INTERVAL_LO), ("upper end", one_d.INTERVAL_HI),
               ("wider upper end", one_d.WIDE_HI)),
+    figure=figures.cobweb,
 )
 def check_interval(ctx: Context, interval=None) -> Verdict:
     """Images of points of ``interval(x*, lambda) -> (lo, hi)`` (default: theory's I)."""
@@ -213,12 +215,12 @@ def check_interval(ctx: Context, interval=None) -> Verdict:
     orbit[0] = 3.0
     for k in range(24):
         orbit[k + 1] = _multiplier_law(orbit[k], xs_plot, lam_plot)
-    series = {"path": orbit, "xstar": xs_plot, "lam": lam_plot,
-              "lo": float(one_d.INTERVAL_LO(xs_plot, lam_plot)),
-              "hi": float(one_d.INTERVAL_HI(xs_plot, lam_plot)),
-              "map": lambda g: _multiplier_law(g, xs_plot, lam_plot)}
+    data = figures.CobwebData(orbit, xs_plot, lam_plot,
+                              float(one_d.INTERVAL_LO(xs_plot, lam_plot)),
+                              float(one_d.INTERVAL_HI(xs_plot, lam_plot)),
+                              lambda g: _multiplier_law(g, xs_plot, lam_plot))
     return Verdict(verdict, cases, worst, finding, witness, beyond=int((~inside).sum()),
-                   details=details, series=series)
+                   details=details, figure_data=data)
 
 
 #: The arguments of the ceilings of the 1.4 laws (from theory's expressions), to
@@ -499,6 +501,7 @@ def check_any_convex(ctx: Context) -> Verdict:
     formulas=(("J: positive part lower end", one_d.SF_POS_LO),
               ("J: negative part lower end", one_d.SF_NEG_LO),
               ("deviation", one_d.SF_DEVIATION), ("growth", one_d.DIVERGENCE_RATE)),
+    order=(1, 10),  # reported with the 1-D family
 )
 def check_large_lambda(ctx: Context) -> Verdict:
     """Sign-flipping orbits stay in J (ratio = tail deviation / derived limsup); for

@@ -25,6 +25,7 @@ from functools import partial
 
 import numpy as np
 
+from larscheck.proofs_check import figures, slack
 from larscheck.proofs_check.context import (
     KAPPAS,
     Cases,
@@ -38,7 +39,7 @@ from larscheck.proofs_check.context import (
 from larscheck.proofs_check.registry import register
 from larscheck.proofs_check.verdict import Verdict, describe_ratio, fit_rate, worst_case
 from larscheck.sims import LARS, InverseDecay, PolynomialDecay
-from larscheck.theory import bounds
+from larscheck.theory import bounds, chains
 
 #: Rates of the shared constant-rate run, relative to 2 mu / L: inside, at, beyond.
 FACTORS = (0.02, 0.3, 0.9, 1.0, 3.0)
@@ -61,6 +62,10 @@ def constant_run(ctx: Context):
     Returns ``(params, runs)``: concatenated parameters and, per group, the
     :class:`Trajectory` (same order).
     """
+    return ctx.shared("constant.run", _build_constant_run(ctx))[:2]
+
+
+def _build_constant_run(ctx: Context):
     def build(_rng):
         groups, runs = [], []
         for cases in _problems(ctx, "constant"):
@@ -69,8 +74,25 @@ def constant_run(ctx: Context):
             runs.append(ctx.simulate(rc.problem, LARS(), rc.x0, ctx.size(300, 600),
                                  rc.params["lam"], checkpoints=CHECKPOINTS))
             groups.append(rc)
-        return concat(groups), runs
-    return ctx.shared("constant.run", build)
+        return concat(groups), runs, groups
+    return build
+
+
+def _constant_slack(ctx: Context, chain, valid, constants: dict, columns) -> slack.Budget:
+    """``chain``'s slack budget on the shared constant-rate runs where ``valid`` (all of
+    them must be inside Lemma 1's range and not diverged: those are the runs traced, once
+    per context); ``constants`` and ``columns`` per run of the shared run."""
+    params, trajs, groups = ctx.shared("constant.run", _build_constant_run(ctx))
+    traced = _inside(params) & ~_stack(trajs, "diverged")
+    if np.any(valid & ~traced):
+        raise ValueError("the slack is measured only on runs inside and not diverged")
+
+    def build(_rng):
+        return slack.trace_selected(groups, trajs, traced)[0]
+
+    return slack.measure(chain, ctx.shared("constant.slack", build),
+                         {s: v[traced] for s, v in constants.items()}, columns[traced],
+                         valid[traced])
 
 
 def _stack(runs, name: str) -> np.ndarray:
@@ -90,6 +112,7 @@ def _inside(params, variant: str = "paper") -> np.ndarray:
     how="batched LARS runs (quadratics n in {1,2,10,100}, logistic losses), "
         "sup_k ||x_k - x*|| vs D with the paper's R (and the tight R reported)",
     formulas=(("D", bounds.THEOREM1_D_OF_R), ("R", bounds.LEMMA1_RADIUS)),
+    figure=figures.theorem1,
 )
 def check_theorem1(ctx: Context, D=None) -> Verdict:
     """``sup_k ||x_k - x*||`` against ``D(lam, ||x*||, ||x0-x*||, mu, L)`` (injectable)."""
@@ -124,9 +147,18 @@ def check_theorem1(ctx: Context, D=None) -> Verdict:
                f"{details['worst_ratio_tight']:.4g} over {int(tight_in.sum())} runs with "
                f"lambda < 2c_tight ({details['tight_violations']} above 1); beyond 2mu/L: "
                f"{details['diverged_beyond']}/{details['beyond_cases']} runs diverged")
-    series = {"observed": observed, "bound": bound, "inside": inside, "kappa": params["kappa"]}
+    from larscheck.theory.formulas import L, dist0, lam, mu, xstar_norm
+
+    budget = _constant_slack(  # where D > ||x0 - x*||: elsewhere the chain is all equalities
+        ctx, chains.THEOREM1, nontrivial & ~diverged,
+        {dist0: params["dist0"], lam: params["lam"], xstar_norm: params["xstar_norm"],
+         mu: params["mu"], L: params["L"]}, np.full(ratio.size, -1))
+    details["slack_budget"] = budget.summary()
+    finding += "; " + budget.describe()
+    data = figures.BallData(observed, bound, inside, params["kappa"])
     return Verdict(verdict, cases, worst, finding, witness, beyond=int(beyond.sum()),
-                   details=details, series=series)
+                   details=details, figure_data=data,
+                   slack=budget.rows())
 
 
 def _theorem2_bounds(params, runs, variant: str, bound=None):
@@ -153,6 +185,7 @@ def _theorem2_bounds(params, runs, variant: str, bound=None):
         "the bound with the measured delta, paper and tight variants",
     formulas=(("bound", bounds.THEOREM2_GAP), ("A", bounds.THEOREM2_A),
               ("B", bounds.THEOREM2_B), ("M", bounds.THEOREM2_M)),
+    figure=figures.theorem2,
 )
 def check_theorem2(ctx: Context, bound=None) -> Verdict:
     """``min_{i<=k} f - f*`` against ``bound(k, lam, ||x*||, dist0, gap0, delta, mu, L)``."""
@@ -194,9 +227,15 @@ def check_theorem2(ctx: Context, bound=None) -> Verdict:
                f"{details['min_delta_over_xstar']:.3g}") if cases else "no run inside"
     if verdict == "violated":
         finding = "VIOLATED: " + finding.replace("bound holds at all", "checked")
-    series = {"k": ks, "gaps": gaps, "paper": values, "tight": tight_vals, "inside": inside}
+    budget = _constant_slack(ctx, chains.THEOREM2, inside,
+                             slack.descent_constants(params, delta, ks[worst_k], params["lam"]),
+                             worst_k)
+    details["slack_budget"] = budget.summary()
+    finding += "; " + budget.describe()
+    data = figures.RateCurves(ks, gaps, values, tight_vals, inside)
     return Verdict(verdict, cases, worst, finding, witness, beyond=int((~inside).sum()),
-                   details=details, series=series)
+                   details=details, figure_data=data,
+                   slack=budget.rows())
 
 
 #: Horizons ``K`` of the Corollary 2.1 runs.
@@ -240,6 +279,7 @@ def corollary_rate(k, params) -> tuple[np.ndarray, np.ndarray]:
         "iterations to reach it vs 4AB/eps^2; exponent of iterations vs 1/eps fitted",
     formulas=(("lambda", bounds.COROLLARY_LAMBDA), ("bound", bounds.COROLLARY_BOUND),
               ("iterations", bounds.COROLLARY_STEPS)),
+    figure=figures.corollary,
 )
 def check_corollary(ctx: Context, bound=None) -> Verdict:
     """Gap at ``K`` against ``bound(K, ||x*||, dist0, gap0, delta, mu, L, lam_for_D)``."""
@@ -315,10 +355,21 @@ def check_corollary(ctx: Context, bound=None) -> Verdict:
                f"lambda_K / (2mu/L) from {np.min(lam_rel):.2g} to {np.max(lam_rel):.6g} (D grows "
                f"without bound as lambda nears 2mu/L, so the fixed point is always inside)"
                ) if cases else "no run inside"
-    series = {"eps": observed, "K": params["K"], "bound": bnd_all, "inside": inside_all,
-              "gap0": params["gap0"], "problem": problem_id}
+    ran = [(run, K, lam, traj) for run, K, lam, traj in rows if traj is not None]
+    traced = slack.trace_runs([(run, lam, K, np.array([K])) for run, K, lam, _ in ran])
+    consts = [slack.descent_constants(run.params, traj.min_norm, np.full(run.batch, K), lam)
+              for run, K, lam, traj in ran]
+    budget = slack.measure(
+        chains.COROLLARY, traced, {s: np.concatenate([c[s] for c in consts]) for s in consts[0]},
+        np.zeros(traced.finite.size, int),
+        np.concatenate([(t.min_norm > 0) & ~t.diverged for *_, t in ran]))
+    details["slack_budget"] = budget.summary()
+    finding += "; " + budget.describe()
+    data = figures.IterationData(observed, params["K"], bnd_all, inside_all, params["gap0"],
+                                 problem_id)
     return Verdict(verdict, cases, worst, finding, witness, beyond=int((~inside_all).sum()),
-                   rate=rate, details=details, series=series)
+                   rate=rate, details=details, figure_data=data,
+                   slack=budget.rows())
 
 
 #: Theorem 3's schedules: name -> (sims schedule factory, theory schedule kind, its
@@ -386,10 +437,11 @@ def theorem3_runs(ctx: Context) -> dict:
         "decay to 0 (finite sum: beyond), bound at every checkpoint with exact schedule sums "
         "from theory and measured delta",
     formulas=(("bound", bounds.THEOREM3_GAP),),
+    figure=figures.theorem3,
 )
 def check_theorem3(ctx: Context, scale: float = 1.0) -> Verdict:
     """Running min gap against Theorem 3's bound times ``scale`` (``scale < 1`` to test failure)."""
-    parts, ratios, inside_all, curves = [], [], [], {}
+    parts, ratios, inside_all, curves, measured = [], [], [], {}, []
     for name, (_, kind, fixed, in_hyp) in SCHEDULES.items():
         runs, trajs, steps = theorem3_runs(ctx)[name]
         sched_params = concat(runs)
@@ -399,8 +451,12 @@ def check_theorem3(ctx: Context, scale: float = 1.0) -> Verdict:
                                  sched_params, np.where(ok, delta, 1.0), steps) * scale
         with np.errstate(invalid="ignore", divide="ignore"):
             per_k = _stack(trajs, "gap_at") / values
-        ratios.append(np.nanmax(np.where(np.isfinite(per_k), per_k, -np.inf), axis=1))
+        finite_k = np.where(np.isfinite(per_k), per_k, -np.inf)
+        ratios.append(np.nanmax(finite_k, axis=1))
         inside_all.append(ok & (sched_params["factor"] < 1.0) & in_hyp)
+        if in_hyp:
+            measured.append(_theorem3_traced(runs, trajs, steps, name, inside_all[-1],
+                                             np.argmax(finite_k, axis=1)))
         parts.extend(runs)
         curves[name] = (trajs[0].checkpoints, np.nanmedian(per_k[ok], axis=0))
     params = concat(parts)
@@ -416,5 +472,31 @@ def check_theorem3(ctx: Context, scale: float = 1.0) -> Verdict:
                f"{details['worst_ratio_poly_beyond']:.3g}") if cases else "no run inside"
     if verdict == "violated":
         finding = "VIOLATED: " + finding
+    traced = slack.concat_traces([m[0] for m in measured])
+    consts = {sym: np.concatenate([m[1][sym] for m in measured]) for sym in measured[0][1]}
+    budget = slack.measure(chains.THEOREM3, traced, consts,
+                           np.zeros(traced.finite.size, int), np.ones(traced.finite.size, bool))
+    details["slack_budget"] = budget.summary()
+    finding += "; " + budget.describe()
     return Verdict(verdict, cases, worst, finding, witness, beyond=int((~inside).sum()),
-                   details=details, series={"curves": curves})
+                   details=details, figure_data=figures.ScheduleCurves(curves),
+                   slack=budget.rows())
+
+
+
+def _theorem3_traced(runs, trajs, steps, name, inside, columns):
+    """The runs of one schedule within ``inside``, traced and taken at their worst checkpoints
+    ``columns``: ``(Trace with one column, the chain's constants)``."""
+    from larscheck.theory.formulas import sum_lam, sum_lam2
+
+    factory, kind, fixed, _ = SCHEDULES[name]
+    traced, sel = slack.trace_selected(runs, trajs, inside, columns,
+                                       lambda rc, idx: factory(rc.params["lam"][idx], steps))
+    p = concat(runs)
+    p = {key: p[key][sel] for key in ("xstar_norm", "dist0", "mu", "L", "gap0", "lam")}
+    k_at = trajs[0].checkpoints[columns[sel]].astype(np.float64)  # one grid per schedule
+    s1, s2 = bounds.schedule_sums(kind, **fixed, **({"total_steps": steps} if kind == "poly"
+                                                    else {}))
+    return traced, slack.descent_constants(p, _stack(trajs, "min_norm")[sel], k_at, p["lam"],
+                                           {sum_lam: s1(k_at, p["lam"]),
+                                            sum_lam2: s2(k_at, p["lam"])})

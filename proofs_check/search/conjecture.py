@@ -30,7 +30,7 @@ and points of growing norm where :math:`\cos\alpha \to 0`:
 Nothing here names a function, a direction or a path: the family, the
 seed and the budget decide what is found. The result is the witness JSON::
 
-    {"statement": "conjecture1", "function": {...}, "points": [...],
+    {"statement": "conjecture1", "function": {...}, "L": float, "points": [...],
      "cos_alpha": [...], "verified": {...}, "search": {...}}
 """
 
@@ -254,6 +254,7 @@ def search_conjecture(budget: int = 500, seed: int = 0, *, dims: tuple[int, int]
         witness = {
             "statement": STATEMENT,
             "function": member.to_dict(),
+            "L": float(member.L[0]),
             "points": points.tolist(),
             "cos_alpha": cos.tolist(),
             "search": {

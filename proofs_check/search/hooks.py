@@ -1,8 +1,10 @@
-"""Plug the adversarial searches into the verify registry.
+"""The adversarial searches that verify plugs into the registry.
 
-Importing this module registers :func:`conjecture_hook` as the ``conjecture1``
-search (:func:`larscheck.proofs_check.registry.plug_search`); listing it in
-``registry.CHECK_MODULES`` makes every ``larscheck verify`` use it. The budget
+:func:`conjecture_hook` is the built-in ``conjecture1`` search: the statement's
+declaration names it (``@register(..., search=conjecture_hook)`` in
+:mod:`larscheck.proofs_check.checks.conjecture`), so every ``larscheck verify`` uses it
+unless another search is plugged
+(:func:`larscheck.proofs_check.registry.plug_search`). The budget
 follows the run mode, :data:`QUICK` or :data:`DEFAULT` (Hypothesis examples,
 candidates traced), sized for verify's wall-time targets (the search alone
 finds a verified witness from 100 examples; see ``benchmarks/search_speed.py``).
@@ -10,7 +12,6 @@ finds a verified witness from 100 examples; see ``benchmarks/search_speed.py``).
 
 from __future__ import annotations
 
-from larscheck.proofs_check.registry import plug_search
 from larscheck.proofs_check.search.conjecture import search_conjecture
 
 #: (budget, keep, ladder points) of the conjecture search under ``verify --quick`` and
@@ -24,5 +25,3 @@ def conjecture_hook(ctx) -> dict:
     budget, keep, ladder_points = QUICK if ctx.quick else DEFAULT
     return search_conjecture(budget, ctx.seed, keep=keep, ladder_points=ladder_points)
 
-
-plug_search("conjecture1", conjecture_hook)

@@ -15,16 +15,23 @@ computed:
     agreement, is held to the bound :math:`|D_h f - \partial_i f| \le L h / 2`
     that every L-smooth function obeys (counted as ``kink_points``);
 ``convexity``
-    midpoint convexity of the values on random pairs (zero order), and
-    finite-difference Hessians (central differences of the checked gradient)
-    with eigenvalues :math:`\ge -\text{tol}`. Near a kink of :math:`\phi''`
-    (Huber) a difference Hessian can be slightly indefinite although ``f`` is
-    convex, so a negative eigenvalue is re-examined along its eigenvector ``v``
-    by the exact monotonicity test :math:`\langle g(x+hv) - g(x-hv), v\rangle
-    \ge 0`;
+    by construction where it applies (built-in atoms, whose curvature is
+    nonnegative in closed form, weights :math:`a_j \ge 0` and :math:`\mu \ge 0`:
+    :func:`~larscheck.sims.convex_family.convex_by_construction`), and in every case
+    by tests that do not rest on a lucky sample: the exact monotonicity test of the
+    gradient between consecutive samples of the dense witness curve (``x*`` through
+    the witness points), an adversarial (multi-start Nelder–Mead) search for the
+    smallest difference-Hessian eigenvalue, difference-Hessian eigenvalues and
+    midpoint convexity at random points and, for a user atom, a dense 1-D scan of
+    :math:`\phi'` (:mod:`~larscheck.proofs_check.search.curvature`). Near a kink of
+    :math:`\phi''` (Huber) a difference Hessian can be slightly indefinite although
+    ``f`` is convex, so a negative eigenvalue is re-examined along its eigenvector
+    ``v`` by the exact test :math:`\langle g(x+hv) - g(x-hv), v\rangle \ge 0`;
 ``smoothness``
-    an estimate of ``L`` (largest Hessian eigenvalue and largest gradient
-    difference quotient sampled), which must not exceed the claimed ``L``;
+    the claimed ``L`` (the witness's ``"L"``, else the family's) against the largest
+    Hessian norm an adversarial search finds, and gradient difference quotients on
+    random pairs and along the dense curve; a user atom's dense scan must keep its
+    declared curvature;
 ``uniqueness``
     :math:`\nabla f(x^*) = 0` (finite differences), a positive-definite
     difference Hessian at :math:`x^*` (a strict local minimiser of a convex
@@ -43,10 +50,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize
 
-from larscheck.proofs_check.measure import cos_from
-from larscheck.sims.convex_family import ConvexFamily
+from larscheck.proofs_check.search.curvature import (
+    atom_scan,
+    dense_path,
+    evaluate,
+    hessian_norm_search,
+    min_curvature_search,
+    secant_curvature,
+)
+from larscheck.proofs_check.search.trend import cos_trend, trend_inputs
+from larscheck.sims.convex_family import ConvexFamily, convex_by_construction
 
 EPS = np.finfo(np.float64).eps
 
@@ -76,22 +91,13 @@ UNIQUE_MIN_CURVATURE = 1e-8
 #: (plus the FD resolution) of ``x*``.
 UNIQUE_SOLVER_RTOL = 1e-3
 
-#: Slope of ``log cos alpha`` against ``log ||x||`` that separates "decreasing" from
-#: "levelled off" (over a decade, a slope of -0.05 is an 11 % drop).
-TREND_MIN_SLOPE = 0.05
-
-#: Relative increase of ``cos alpha`` from one point to the next still counted as
-#: "decreasing" (the points are local minima of a numerical search).
-TREND_MONOTONE_RTOL = 1e-6
-
 #: Random sample sizes of the checks.
 SAMPLES = 24
 
 
 def _evaluate(member: ConvexFamily, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Value and gradient of one member (batch 1) at many points ``x`` (``(P, n)``)."""
-    x = np.atleast_2d(np.asarray(x, dtype=np.float64))
-    return member.repeat(x.shape[0]).value_and_grad(x)
+    return evaluate(member, x)
 
 
 def _steps(x: np.ndarray) -> np.ndarray:
@@ -173,8 +179,15 @@ def _hessian_allowance(g: np.ndarray, h: np.ndarray, hess: np.ndarray) -> np.nda
     return FD_ROUNDING * EPS * (np.abs(g).max(axis=1) + 1.0) / h + FD_RTOL * top
 
 
-def check_convexity(member: ConvexFamily, x: np.ndarray, rng: np.random.Generator) -> dict:
-    """Midpoint convexity on random pairs and difference-Hessian eigenvalues >= -tol."""
+def check_convexity(member: ConvexFamily, x: np.ndarray, rng: np.random.Generator,
+                    path: np.ndarray, scans: list[dict]) -> dict:
+    """Convexity: by construction (built-in atoms, weights > 0, ``mu >= 0``) where it
+    applies, and in every case: midpoint convexity on random pairs, difference-Hessian
+    eigenvalues >= -tol at ``x`` (a negative one re-examined by the exact monotonicity
+    test along its eigenvector), the secant curvature along the dense witness ``path``
+    (:func:`~.curvature.secant_curvature`), an adversarial search for the smallest
+    eigenvalue (:func:`~.curvature.min_curvature_search`) and, for user atoms, the dense
+    atom ``scans`` (``phi'`` non-decreasing)."""
     a = x[rng.integers(0, len(x), SAMPLES * 4)]
     b = x[rng.integers(0, len(x), SAMPLES * 4)] * rng.uniform(0.0, 1.5, (SAMPLES * 4, 1))
     fa, _ = _evaluate(member, a)
@@ -198,14 +211,25 @@ def check_convexity(member: ConvexFamily, x: np.ndarray, rng: np.random.Generato
         rechecked = int(low.sum())
         low[low] = mono < -allow
     rel = eig[:, 0] / np.maximum(np.abs(eig).max(axis=1), EPS)
-    return {"ok": midpoint_ok and not low.any(), "points": len(x),
+    curve = secant_curvature(member, path)
+    search = min_curvature_search(member, np.concatenate([x, path[::8]]))
+    atoms_ok = all(sc["convex"] for sc in scans)
+    construction = all(convex_by_construction(k) for k in member.kinds)
+    return {"ok": midpoint_ok and not low.any() and curve["ok"] and search["ok"] and atoms_ok,
+            "by_construction": construction, "points": len(x),
             "midpoint_pairs": len(a), "midpoint_ok": midpoint_ok,
             "min_eigenvalue": float(eig[:, 0].min()), "min_relative_eigenvalue": float(rel.min()),
-            "rechecked_along_eigenvector": rechecked}
+            "rechecked_along_eigenvector": rechecked, "curve": curve,
+            "adversarial": search, "user_atoms_convex": atoms_ok}
 
 
-def check_smoothness(member: ConvexFamily, x: np.ndarray, rng: np.random.Generator) -> dict:
-    """Estimated ``L`` (difference Hessians and gradient quotients) vs the claimed ``L``."""
+def check_smoothness(member: ConvexFamily, x: np.ndarray, rng: np.random.Generator,
+                     claimed: float, path: np.ndarray, scans: list[dict]) -> dict:
+    """The claimed ``L`` against the largest of: difference-Hessian norms at ``x``, gradient
+    difference quotients (random pairs and consecutive samples of the dense ``path``), the
+    adversarial maximum of the Hessian norm (:func:`~.curvature.hessian_norm_search`);
+    for user atoms the dense scans must also keep their declared curvature (on which
+    the family's ``L`` rests)."""
     hess = fd_hessians(member, x)
     est_h = float(np.abs(np.linalg.eigvalsh(hess)).max())
     step = (np.maximum(1.0, np.linalg.norm(x, axis=1))[:, None]
@@ -215,10 +239,16 @@ def check_smoothness(member: ConvexFamily, x: np.ndarray, rng: np.random.Generat
     _, gx = _evaluate(member, x)
     _, gy = _evaluate(member, y)
     est_q = float(np.max(np.linalg.norm(gy - gx, axis=1) / np.linalg.norm(y - x, axis=1)))
-    claimed = float(member.L[0])
-    estimate = max(est_h, est_q)
-    return {"ok": bool(estimate <= claimed * (1 + SMOOTH_RTOL)), "claimed_L": claimed,
-            "estimated_L": estimate, "ratio": estimate / claimed}
+    _, gp = _evaluate(member, path)
+    dp = np.linalg.norm(np.diff(path, axis=0), axis=1)
+    keep = dp > 0
+    est_path = float(np.max(np.linalg.norm(np.diff(gp, axis=0), axis=1)[keep] / dp[keep]))
+    search = hessian_norm_search(member, np.concatenate([x, path[::8]]))
+    estimate = max(est_h, est_q, est_path, search["max_hessian_norm"])
+    atoms_ok = all(sc["curvature"] for sc in scans)
+    return {"ok": bool(estimate <= claimed * (1 + SMOOTH_RTOL)) and atoms_ok,
+            "claimed_L": claimed, "estimated_L": estimate, "ratio": estimate / claimed,
+            "adversarial": search, "user_atoms_within_curvature": atoms_ok}
 
 
 def check_uniqueness(member: ConvexFamily, rng: np.random.Generator, starts: int = 6) -> dict:
@@ -248,80 +278,6 @@ def check_uniqueness(member: ConvexFamily, rng: np.random.Generator, starts: int
             "solver_max_relative_distance": max(dists), "solver_ok": solver_ok}
 
 
-def _slope(x, y) -> tuple[float, float, float]:
-    """Least-squares slope of ``log y`` on ``log x`` with its 95 % interval half-width, and
-    the slope over the last half of the points."""
-    lx, ly = np.log(x), np.log(y)
-    fit = stats.linregress(lx, ly)
-    half = float(stats.t.ppf(0.975, lx.size - 2)) * fit.stderr
-    tail = stats.linregress(lx[lx.size // 2:], ly[lx.size // 2:]).slope
-    return float(fit.slope), half, float(tail)
-
-
-def cos_trend(norms, cos, grad_norms=None, lower=None) -> dict:
-    r"""Classify the evidence on :math:`\liminf \cos\alpha` along points of growing norm.
-
-    Two facts for convex ``f`` with unique minimiser :math:`x^*` decide it:
-
-    - :math:`\cos\alpha(x) \ge \ell(x) = (f(x) - f^*) / (\|\nabla f(x)\|\,\|x - x^*\|)`
-      (convexity: :math:`f^* \ge f(x) + \langle \nabla f(x), x^* - x\rangle`);
-    - ``f`` grows at least linearly (:math:`f(x) - f^* \ge (m/r)\|x - x^*\|` beyond a
-      sphere of radius ``r`` on which :math:`f - f^* \ge m > 0`), so along points where
-      :math:`\|\nabla f\|` stays bounded, :math:`\ell` and hence :math:`\cos\alpha`
-      stay bounded away from 0: :math:`\cos\alpha \to 0` *requires*
-      :math:`\|\nabla f\| \to \infty`.
-
-    So ``"liminf = 0"`` needs :math:`\cos\alpha` decreasing with the whole confidence
-    interval of the slope of :math:`\log\cos\alpha` on :math:`\log\|x\|` below
-    :data:`TREND_MIN_SLOPE` (and its last-half slope too), the certificate
-    :math:`\ell` falling the same way, and :math:`\|\nabla f\|` growing (last-half slope
-    above :data:`TREND_MIN_SLOPE`). ``"against"`` is reported when :math:`\ell` or
-    :math:`\cos\alpha` levels off (last-half slope within :math:`\pm`
-    :data:`TREND_MIN_SLOPE`) or the gradient stays bounded; else ``"inconclusive"``.
-    Without ``grad_norms`` and ``lower`` only :math:`\cos\alpha` is classified (a
-    weaker screen, for candidates; :func:`verify_witness` always passes both).
-    """
-    cos = np.asarray(cos, dtype=np.float64)
-    if grad_norms is None or lower is None:  # screen on cos alone: neutral certificates
-        grad_norms, lower = np.geomspace(1.0, 10.0, cos.size), cos
-    norms, grad_norms, lower = (np.asarray(a, dtype=np.float64)
-                                for a in (norms, grad_norms, lower))
-    if (norms.size < 4 or np.any(cos <= 0) or np.any(lower <= 0)
-            or np.any(np.diff(norms) <= 0)):
-        return {"slope": None, "slope_ci": None, "tail_slope": None, "decreasing": False,
-                "evidence": "inconclusive", "points": int(norms.size)}
-    slope, half, tail = _slope(norms, cos)
-    l_slope, _, l_tail = _slope(norms, lower)
-    _, _, g_tail = _slope(norms, grad_norms)
-    decreasing = bool(np.all(cos[1:] <= cos[:-1] * (1 + TREND_MONOTONE_RTOL)))
-    if (decreasing and slope + half < -TREND_MIN_SLOPE and tail < -TREND_MIN_SLOPE
-            and l_tail < -TREND_MIN_SLOPE and g_tail > TREND_MIN_SLOPE):
-        evidence = "liminf = 0"
-    elif (abs(tail) <= TREND_MIN_SLOPE or abs(l_tail) <= TREND_MIN_SLOPE
-          or g_tail <= TREND_MIN_SLOPE):
-        evidence = "against"
-    else:
-        evidence = "inconclusive"
-    return {"slope": slope, "slope_ci": [slope - half, slope + half], "tail_slope": tail,
-            "certificate_slope": l_slope, "certificate_tail_slope": l_tail,
-            "gradient_norm_tail_slope": g_tail, "decreasing": decreasing,
-            "evidence": evidence, "points": int(norms.size), "first_cos": float(cos[0]),
-            "last_cos": float(cos[-1]), "last_certificate": float(lower[-1])}
-
-
-def trend_inputs(member: ConvexFamily, points) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r"""``cos alpha``, ``||grad f||`` and the certificate ``l`` at ``points`` of one member.
-
-    ``l = (f(x) - f*) / (||grad f(x)|| ||x - x*||) <= cos alpha`` (convexity; ``f* = 0``
-    for the family): the three series :func:`cos_trend` classifies.
-    """
-    points = np.atleast_2d(np.asarray(points, dtype=np.float64))
-    diff = points - member.xstar
-    f, g = _evaluate(member, points)
-    gnorm = np.linalg.norm(g, axis=1)
-    return cos_from(g, diff), gnorm, f / (gnorm * np.linalg.norm(diff, axis=1))
-
-
 def verify_witness(witness: Mapping, seed: int = 0) -> dict:
     """Run every independent check on a witness (its JSON as a dict).
 
@@ -330,8 +286,9 @@ def verify_witness(witness: Mapping, seed: int = 0) -> dict:
     ``cos_alpha_recomputed`` (from the checked gradient),
     ``checks_passed`` and ``refutes`` (checks passed and the trend says liminf = 0).
 
-    Only ``witness["function"]`` and ``witness["points"]`` are read; what the
-    search computed (its ``cos_alpha``, ``verified``, ...) is ignored.
+    Only ``witness["function"]``, ``witness["points"]`` and the optional claimed
+    ``witness["L"]`` are read; what the search computed (its ``cos_alpha``,
+    ``verified``, ...) is ignored.
 
     Parameters
     ----------
@@ -367,36 +324,151 @@ def verify_witness(witness: Mapping, seed: int = 0) -> dict:
           ``||grad f||`` and the certificate ``(f - f*)/(||grad f|| ||x - x*||)`` at
           the points (its ``"evidence"`` is ``"liminf = 0"``, ``"against"`` or
           ``"inconclusive"``);
+        - ``"user_atom_scans"``: the :func:`~.curvature.atom_scan` of each atom that
+          is not convex by construction;
         - ``"cos_alpha_recomputed"``: list of ``P`` floats, ``cos alpha`` at the
           points from the member's analytic gradient;
         - ``"seed"``: the ``seed`` used (int);
         - ``"checks_passed"``: all four checks ``ok``;
         - ``"refutes"``: ``checks_passed`` and the trend's evidence is
-          ``"liminf = 0"``.
+          ``"liminf = 0"``;
+        - ``"failed"``: the names of the properties that failed (``"trend"`` when the
+          evidence is not ``"liminf = 0"``).
+
+        A negative weight or ``mu < 0`` fails ``convexity``, and ``mu = 0`` with
+        directions that do not span ``R^n`` fails ``uniqueness``, before anything is
+        evaluated (the other checks are then ``{"ok": None}``).
 
     Raises
     ------
     ValueError
-        If ``"function"`` is not a valid family member or the points' dimension is
-        not the member's ``n``.
+        If the dict is not a witness: no ``"function"``/``"points"``, a malformed
+        member (unknown atom kind, bad shapes), non-finite points, a dimension
+        mismatch or a claimed ``L`` that is not a positive number.
     """
-    member = ConvexFamily.from_dict(witness["function"])
-    points = np.atleast_2d(np.asarray(witness["points"], dtype=np.float64))
-    if points.shape[1] != member.dim:
-        raise ValueError(f"points must have dimension {member.dim}, got {points.shape[1]}")
+    function, points = _read(witness)
+    failed = _precheck(function, points.shape[1])
+    if failed:
+        return _rejected(failed, seed)
+    member = ConvexFamily.from_dict(function)
+    claimed = float(witness.get("L", member.L[0]))
+    if not (np.isfinite(claimed) and claimed > 0):
+        raise ValueError(f"claimed L must be a positive finite number, got {claimed}")
     rng = np.random.default_rng(seed)
     where = sample_points(member, points, rng)
+    path = dense_path(member, points)
     cos, gnorm, lower = trend_inputs(member, points)
+    t_max = 2.0 * float(np.abs(np.einsum("mn,pn->pm", member.directions[0],
+                                         np.concatenate([where, path]) - member.xstar)).max())
+    scans = [atom_scan(atom, t_max) for atom in dict.fromkeys(member.atoms)
+             if not convex_by_construction(atom.name)]
     out = {
-        "gradient": check_gradient(member, where),
-        "convexity": check_convexity(member, where, rng),
-        "smoothness": check_smoothness(member, where, rng),
+        "gradient": check_gradient(member, np.concatenate([where, path[::4]])),
+        "convexity": check_convexity(member, where, rng, path, scans),
+        "smoothness": check_smoothness(member, where, rng, claimed, path, scans),
         "uniqueness": check_uniqueness(member, rng),
         "trend": cos_trend(np.linalg.norm(points, axis=1), cos, gnorm, lower),
         "cos_alpha_recomputed": cos.tolist(),
+        "user_atom_scans": scans,
         "seed": int(seed),
     }
-    out["checks_passed"] = all(out[k]["ok"] for k in
-                               ("gradient", "convexity", "smoothness", "uniqueness"))
+    out["gradient"]["ok"] = out["gradient"]["ok"] and all(sc["derivative"] for sc in scans)
+    out["uniqueness"]["ok"] = out["uniqueness"]["ok"] and all(sc["positive"] for sc in scans)
+    return _conclude(out)
+
+
+def _read(witness: Mapping) -> tuple[Mapping, np.ndarray]:
+    """The ``function`` and ``points`` of a witness; ``ValueError`` when it is not one."""
+    if not isinstance(witness, Mapping) or "function" not in witness or "points" not in witness:
+        raise ValueError("not a witness: needs the fields 'function' and 'points'")
+    function = witness["function"]
+    if not isinstance(function, Mapping) or not isinstance(function.get("atoms"), list):
+        raise ValueError("not a witness: 'function' must be a family member with a list "
+                         "of 'atoms'")
+    try:
+        points = np.atleast_2d(np.asarray(witness["points"], dtype=np.float64))
+    except (TypeError, ValueError):
+        raise ValueError("not a witness: 'points' must be an array of numbers") from None
+    if points.ndim != 2 or not np.all(np.isfinite(points)):
+        raise ValueError("not a witness: 'points' must be a finite (P, n) array")
+    n = len(function.get("xstar", ()))
+    if points.shape[1] != n:
+        raise ValueError(f"points must have dimension {n}, got {points.shape[1]}")
+    return function, points
+
+
+def _precheck(function: Mapping, dim: int) -> dict:
+    """Failures visible in the JSON itself: a negative weight or ``mu < 0`` (convexity),
+    ``mu = 0`` with directions that do not span ``R^n`` (uniqueness)."""
+    try:
+        weights = np.array([a["weight"] for a in function["atoms"]], dtype=np.float64)
+        directions = np.array([a["direction"] for a in function["atoms"]], dtype=np.float64)
+        mu = float(function.get("mu", 0.0))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"not a witness: malformed atom or mu ({exc})") from None
+    failed = {}
+    if np.any(weights < 0) or mu < 0:
+        failed["convexity"] = (f"negative weight {weights.min():g} or mu {mu:g}: a concave "
+                               "term makes f non-convex")
+    if directions.ndim == 2 and directions.shape[1] == dim and mu == 0:
+        rank = int(np.linalg.matrix_rank(directions))
+        if rank < dim:
+            failed["uniqueness"] = (f"mu = 0 and the directions span only R^{rank} of "
+                                    f"R^{dim}: f is constant along the rest, so x* is "
+                                    "not the unique minimiser")
+    return failed
+
+
+PROPERTIES = ("gradient", "convexity", "smoothness", "uniqueness")
+
+
+def _rejected(failed: dict, seed: int) -> dict:
+    out = {k: ({"ok": False, "reason": failed[k]} if k in failed
+               else {"ok": None, "reason": "not checked (the member cannot be built)"})
+           for k in PROPERTIES}
+    out["trend"] = {"evidence": "inconclusive", "reason": "not checked"}
+    out["seed"] = int(seed)
+    return _conclude(out)
+
+
+def _conclude(out: dict) -> dict:
+    """``checks_passed``, ``refutes`` and ``failed`` (the properties that did not hold,
+    ``"trend"`` last when liminf = 0 is not shown)."""
+    out["failed"] = [k for k in PROPERTIES if out[k]["ok"] is False]
+    out["checks_passed"] = all(out[k]["ok"] is True for k in PROPERTIES)
+    if out["trend"]["evidence"] != "liminf = 0":
+        out["failed"].append("trend")
     out["refutes"] = out["checks_passed"] and out["trend"]["evidence"] == "liminf = 0"
     return out
+
+
+def check_witness_file(path) -> tuple[int, dict]:
+    """Verify the witness JSON at ``path`` (what ``larscheck search conjecture1 --json``
+    writes): ``(0, verified)`` for a verified refutation, ``(1, verified)`` when a
+    property fails (``verified["failed"]`` names them); ``ValueError`` (exit 2 in the
+    CLI) for a file that is not a witness.
+
+    Parameters
+    ----------
+    path : str or Path
+        The JSON file.
+
+    Returns
+    -------
+    code : int
+        0 or 1.
+    verified : dict
+        The dict of :func:`verify_witness` (seed of the file's ``search`` if any, else 0).
+    """
+    import json
+    from pathlib import Path
+
+    try:
+        data = json.loads(Path(path).read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not a witness: {path} is not JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"not a witness: {path} holds no JSON object")
+    seed = data.get("search", {}).get("seed", 0) if isinstance(data.get("search"), dict) else 0
+    verified = verify_witness(data, seed=int(seed))
+    return (0 if verified["refutes"] else 1), verified

@@ -20,11 +20,12 @@ from __future__ import annotations
 import gzip
 import io
 import os
-import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
 
+from larscheck.sims.datafiles import read_npz
 from larscheck.sims.output import atomic_write_bytes
 from larscheck.sims.validation import positive
 
@@ -113,7 +114,7 @@ def _open_maybe_gzip(path: Path) -> bytes:
     if raw[:2] == b"\x1f\x8b":
         try:
             return gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise ValueError(f"{path}: corrupt gzip file ({exc})") from None
     return raw
 
@@ -186,11 +187,7 @@ def load_mnist(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
         X = read_idx(_find(path, MNIST_IMAGES))
         y = read_idx(_find(path, MNIST_LABELS))
         return _checked(X, y, str(path))
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in ("x_train", "y_train") if k in npz.files}
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise ValueError(f"{path}: not a readable .npz file ({exc})") from None
+    arrays = read_npz(path, ("x_train", "y_train"))
     missing = sorted({"x_train", "y_train"} - set(arrays))
     if missing:
         raise ValueError(f"{path}: the .npz lacks {missing} (needs x_train and y_train)")

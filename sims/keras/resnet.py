@@ -26,15 +26,14 @@ times only.
 
 from __future__ import annotations
 
-import io
-import pickle
-import tarfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from larscheck.sims.datafiles import archive_members, load_cifar_batch, read_npz
 
 IMAGE_SHAPE = (32, 32, 3)
 NUM_CLASSES = 10
@@ -102,36 +101,22 @@ class Images:
         return self.x.shape[0]
 
 
-def _from_pickle(raw: bytes, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """One batch of the CIFAR-10 python version: 10,000 rows of 3072 bytes (R, G, B planes)."""
-    try:
-        batch = pickle.load(io.BytesIO(raw), encoding="bytes")
-        data = np.asarray(batch[b"data"], dtype=np.uint8)
-        labels = np.asarray(batch[b"labels"], dtype=np.int64)
-    except (pickle.UnpicklingError, EOFError, KeyError, TypeError, ValueError) as exc:
-        raise ValueError(f"{name} is not a CIFAR-10 python batch ({exc})") from None
-    if data.ndim != 2 or data.shape[1] != 3 * 32 * 32:
-        raise ValueError(f"{name}: data must have 3072 columns, got shape {data.shape}")
-    return data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1), labels
+def _rgb(data: np.ndarray) -> np.ndarray:
+    """Rows of R, G, B planes (N, 3072) -> images (N, 32, 32, 3)."""
+    return data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
 
 
 def _join(parts, source) -> Images:
     xs, ys = zip(*parts, strict=True)
-    return Images(np.ascontiguousarray(np.concatenate(xs)), np.concatenate(ys), source)
+    return Images(np.ascontiguousarray(_rgb(np.concatenate(xs))), np.concatenate(ys), source)
 
 
 def _from_tar(path: Path) -> Images:
-    try:
-        with tarfile.open(path, "r:*") as tar:
-            members = {Path(m.name).name: m for m in tar.getmembers() if m.isfile()}
-            missing = [f for f in _BATCH_FILES if f not in members]
-            if missing:
-                raise ValueError(
-                    f"{path}: no {missing[0]} inside (not the CIFAR-10 python version)")
-            parts = [_from_pickle(tar.extractfile(members[f]).read(), f) for f in _BATCH_FILES]
-    except tarfile.TarError as exc:
-        raise ValueError(f"{path} is not a readable tar archive ({exc})") from None
-    return _join(parts, str(path))
+    members = archive_members(path, _BATCH_FILES)
+    missing = [f for f in _BATCH_FILES if f not in members]
+    if missing:
+        raise ValueError(f"{path}: no {missing[0]} inside (not the CIFAR-10 python version)")
+    return _join([load_cifar_batch(members[f], f"{path}:{f}") for f in _BATCH_FILES], str(path))
 
 
 def _from_folder(path: Path) -> Images:
@@ -140,21 +125,19 @@ def _from_folder(path: Path) -> Images:
     if missing:
         raise ValueError(f"{folder}: no {missing[0]} (expected the extracted CIFAR-10 python "
                          "version, cifar-10-batches-py/)")
-    return _join([_from_pickle((folder / f).read_bytes(), f) for f in _BATCH_FILES], str(folder))
+    return _join([load_cifar_batch((folder / f).read_bytes(), str(folder / f))
+                  for f in _BATCH_FILES], str(folder))
 
 
 def _from_npz(path: Path) -> Images:
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            if "x_train" not in data or "y_train" not in data:
-                raise ValueError(f"{path}: an .npz needs arrays x_train and y_train, "
-                                 f"found {sorted(data.files)}")
-            x, y = data["x_train"], data["y_train"]
-    except (OSError, ValueError) as exc:
-        if isinstance(exc, ValueError) and str(exc).startswith(str(path)):
-            raise
-        raise ValueError(f"{path} is not a readable .npz file ({exc})") from None
-    return Images(np.asarray(x), np.asarray(y).reshape(-1).astype(np.int64), str(path))
+    data = read_npz(path, ("x_train", "y_train"))
+    if len(data) != 2:
+        raise ValueError(f"{path}: an .npz needs arrays x_train and y_train, "
+                         f"found {sorted(data)}")
+    y = data["y_train"]
+    if not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"{path}: y_train must hold integer labels, got {y.dtype}")
+    return Images(data["x_train"], y.reshape(-1).astype(np.int64), str(path))
 
 
 def load_cifar10(path) -> Images:
@@ -166,14 +149,17 @@ def load_cifar10(path) -> Images:
         ``cifar-10-python.tar.gz`` (the python version as distributed), its
         extracted folder ``cifar-10-batches-py`` (or the folder holding it),
         or an ``.npz`` with ``x_train`` (N, 32, 32, 3) uint8 and ``y_train``.
-        The batches are Python pickles: load only files you trust.
+        The batches are Python pickles; they are read by the restricted
+        unpickler of :func:`larscheck.sims.datafiles.load_cifar_batch`, which
+        runs no code from the file.
 
     Raises
     ------
     FileNotFoundError
         When ``path`` does not exist.
     ValueError
-        When it is not one of the accepted forms.
+        When it is not one of the accepted forms, or is truncated or corrupt
+        (one line naming the file).
     """
     path = Path(path)
     if not path.exists():

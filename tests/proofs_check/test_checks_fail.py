@@ -70,27 +70,46 @@ def test_check_holds_with_theory_and_fails_with_a_wrong_bound(name, quick_ctx):
     _assert_violated(check(quick_ctx, **wrong))
 
 
-def test_conjecture_check_uses_a_plugged_search(quick_ctx, monkeypatch):
+def _plugged(search, ctx, member):
     from larscheck.proofs_check import registry
     from larscheck.proofs_check.checks import conjecture as checks_conjecture
 
+    registry.statements()  # loads the checks, which plug the built-in search
+    built_in = registry.plugged_search("conjecture1")
+    registry.plug_search("conjecture1", search)
+    try:
+        return checks_conjecture.check_conjecture(ctx, members=[member])
+    finally:
+        registry.plug_search("conjecture1", built_in)
+        assert registry.plugged_search("conjecture1") is built_in
+
+
+@pytest.mark.parametrize("lying", [False, True])
+def test_conjecture_check_reverifies_a_plugged_search(quick_ctx, monkeypatch, lying):
+    """A plugged search's witness counts only when the verifier confirms it; its own
+    ``verified`` flag (here always "refutes") is ignored."""
+    from larscheck.proofs_check.checks import conjecture as checks_conjecture
+    from larscheck.sims.convex_family import ConvexFamily
+
     monkeypatch.setattr(checks_conjecture, "RADII", np.geomspace(10, 1e3, 4))
-    member = checks_conjecture.random_members(quick_ctx.rng("t"), 2, 1)
-    found = {"function": member.to_dict(0), "points": [[10.0, 0.0], [100.0, 0.0]],
-             "cos_alpha": [0.5, 0.1], "verified": {"refutes": True, "trend": {"slope": -0.7}}}
+    sampled = checks_conjecture.random_members(quick_ctx.rng("t"), 2, 1)
+    good = ConvexFamily(["pseudo_huber", "quadratic"], [1.0, 1.0], [[1, 0], [0, 1]], [0, 0])
+    radii = np.geomspace(1e2, 1e6, 9)
+    found = {"function": good.to_dict(), "points": np.stack([radii, np.sqrt(radii)], 1).tolist(),
+             "cos_alpha": [0.5] * 9, "verified": {"refutes": True, "trend": {"slope": -0.7}}}
+    if lying:
+        found["L"] = 0.5  # the true L is 1
     calls = []
 
-    def fake_search(ctx):
+    def search(ctx):
         calls.append(ctx.seed)
         return found
 
-    registry.statements()  # loads the checks, which plug the built-in search
-    built_in = registry.plugged_search("conjecture1")
-    registry.plug_search("conjecture1", fake_search)
-    try:
-        verdict = checks_conjecture.check_conjecture(quick_ctx, members=[member])
-    finally:
-        registry.plug_search("conjecture1", built_in)
-    assert calls == [quick_ctx.seed] and registry.plugged_search("conjecture1") is built_in
-    assert verdict.verdict == "refuted" and verdict.witness["source"] == "search"
-    assert "lars" in verdict.witness and "REFUTED" in verdict.finding
+    verdict = _plugged(search, quick_ctx, sampled)
+    assert calls == [quick_ctx.seed]
+    if lying:
+        assert verdict.witness is None or verdict.witness["source"] != "search"
+    else:
+        assert verdict.verdict == "refuted" and verdict.witness["source"] == "search"
+        assert verdict.witness["verified"]["refutes"] and "lars" in verdict.witness
+        assert "REFUTED" in verdict.finding

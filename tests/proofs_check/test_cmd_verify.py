@@ -60,17 +60,17 @@ def test_unknown_id_is_a_usage_error(capsys):
 
 
 def test_a_violated_proved_statement_exits_1_loudly(monkeypatch, capsys):
-    entry = registry._REGISTRY["theorem1"]
+    entry = registry.statements("theorem1")[0]
     broken = Verdict("violated", 3, 2.0, "injected", {"seed": 0, "index": 1, "parameters": {}})
-    monkeypatch.setitem(registry._REGISTRY, "theorem1",
+    monkeypatch.setitem(registry.DEFAULT.load(), "theorem1",
                         registry.Statement(**{**entry.__dict__, "check": lambda ctx: broken}))
     assert main(["verify", "--quick", "--only", "theorem1"]) == 1
     assert "VIOLATED: theorem1" in capsys.readouterr().err
 
 
 def test_a_refuted_conjecture_or_beyond_statement_exits_0(monkeypatch):
-    entry = registry._REGISTRY["stability_map"]
+    entry = registry.statements("stability_map")[0]
     broken = Verdict("violated", 3, None, "beyond the paper", None)
-    monkeypatch.setitem(registry._REGISTRY, "stability_map",
+    monkeypatch.setitem(registry.DEFAULT.load(), "stability_map",
                         registry.Statement(**{**entry.__dict__, "check": lambda ctx: broken}))
     assert main(["verify", "--quick", "--only", "stability_map"]) == 0

@@ -38,6 +38,14 @@ def test_witness_is_checked_from_its_json_alone(witness):
     np.testing.assert_allclose(again["cos_alpha_recomputed"], witness["cos_alpha"], rtol=1e-12)
 
 
+def test_the_searchs_own_witness_file_passes_check_witness(witness, tmp_path, capsys):
+    path = tmp_path / "witness.json"
+    path.write_text(json.dumps(witness))
+    assert main(["search", "conjecture1", "--check-witness", str(path)]) == 0
+    assert "verified refutation" in capsys.readouterr().out
+    assert witness["L"] == pytest.approx(ConvexFamily.from_dict(witness["function"]).L[0])
+
+
 def _trace_points(member, radii, offset):
     """Points x* + (R, offset(R)) in 2-D."""
     return member.xstar[0] + np.stack([radii, offset(radii)], axis=1)
@@ -100,15 +108,14 @@ def test_cli(capsys, tmp_path):
     assert "error" in capsys.readouterr().err
 
 
-def test_hook_plugs_into_the_verify_registry(monkeypatch):
-    import importlib
-
+def test_hook_plugs_into_the_verify_registry():
     from larscheck.proofs_check import registry
     from larscheck.proofs_check.search import hooks as search_hooks
 
-    monkeypatch.setattr(registry, "_SEARCHES", {})  # private: other tests see no plug
-    importlib.reload(search_hooks)
-    assert registry.plugged_search("conjecture1") is search_hooks.conjecture_hook
+    fresh = registry.Registry(registry.CHECKS_PACKAGE)  # other tests see no change
+    assert fresh.plugged_search("conjecture1") is None  # nothing loaded yet
+    assert fresh.searchable == ("conjecture1",)
+    assert fresh.plugged_search("conjecture1") is search_hooks.conjecture_hook
 
 
 def test_same_seed_same_result_whatever_else_is_imported():

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import pickle
-import tarfile
 
 import numpy as np
 import pytest
@@ -17,15 +15,9 @@ keras = pytest.importorskip("keras")
 
 from larscheck.cli import main  # noqa: E402
 from larscheck.sims.keras import resnet  # noqa: E402
+from tests.sims.cifar_helpers import fake_batches, official_batch, tar_gz  # noqa: E402
 
 IMAGES_PER_BATCH = 6
-
-
-def _raw_batches(seed=0):
-    """Five fake CIFAR-10 python batches: rows of R, G, B planes, labels 0..9."""
-    rng = np.random.default_rng(seed)
-    return [{b"data": rng.integers(0, 256, (IMAGES_PER_BATCH, 3072), dtype=np.uint8),
-             b"labels": list(rng.integers(0, 10, IMAGES_PER_BATCH))} for _ in range(5)]
 
 
 @pytest.fixture(scope="module")
@@ -34,14 +26,14 @@ def cifar_files(tmp_path_factory):
     root = tmp_path_factory.mktemp("cifar")
     folder = root / "cifar-10-batches-py"
     folder.mkdir()
-    raw = _raw_batches()
-    for i, batch in enumerate(raw, start=1):
-        (folder / f"data_batch_{i}").write_bytes(pickle.dumps(batch))
+    raw = fake_batches(0, IMAGES_PER_BATCH)
+    members = {f"data_batch_{i}": official_batch(*b) for i, b in enumerate(raw, start=1)}
+    for name, blob in members.items():
+        (folder / name).write_bytes(blob)
     archive = root / "cifar-10-python.tar.gz"
-    with tarfile.open(archive, "w:gz") as tar:
-        tar.add(folder, arcname="cifar-10-batches-py")
-    data = np.concatenate([b[b"data"] for b in raw])
-    labels = np.concatenate([b[b"labels"] for b in raw])
+    tar_gz(archive, members)
+    data = np.concatenate([b[0] for b in raw])
+    labels = np.concatenate([b[1] for b in raw])
     # Expected layout, pixel by pixel: x[i, r, c, ch] = row_i[ch * 1024 + r * 32 + c].
     i, r, c, ch = np.indices((len(data), 32, 32, 3))
     x = data[i, ch * 1024 + r * 32 + c]
