@@ -34,7 +34,6 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
-    "sphinx.ext.viewcode",
     "numpydoc",
     "myst_nb",
     "larscheck_docs",
@@ -42,7 +41,10 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
 root_doc = "index"
-exclude_patterns = ["_build", "_ext", "Thumbs.db", ".DS_Store", "generated/**/.ipynb_checkpoints"]
+exclude_patterns = ["_build", "_ext", "generated/verify", "**/.ipynb_checkpoints"]
+# The statements page includes its generated entries (## sections) into a page
+# with its own title; MyST flags an included file that starts at ##.
+suppress_warnings = ["myst.header"]
 
 html_theme = "furo"
 html_title = f"larscheck {release}"
@@ -61,7 +63,8 @@ nb_merge_streams = True
 # --- API reference ----------------------------------------------------------
 autosummary_generate = True
 autosummary_imported_members = False
-autodoc_default_options = {"members": True, "show-inheritance": False}
+# Each name is documented where it is defined, not again where a package re-exports it.
+autodoc_default_options = {"members": True, "ignore-module-all": True}
 autodoc_typehints = "none"
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
@@ -69,5 +72,13 @@ numpydoc_xref_param_type = False
 
 # --- formulas, offline ------------------------------------------------------
 # larscheck_docs copies MathJax 2 from jupyter-server-mathjax into the build's
-# _static/mathjax and points mathjax_path at it (see larscheck_docs.setup).
-mathjax_path = "mathjax/MathJax.js?config=TeX-AMS_HTML"
+# _static/mathjax (larscheck_docs.copy_mathjax); mathjax_path points at it.
+mathjax_path = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
+# The package ships MathJax 2 with the STIX-Web fonts only: use them, never look for
+# fonts installed on the reader's machine (a different font would change the layout).
+mathjax2_config = {
+    "HTML-CSS": {"availableFonts": [], "preferredFont": None, "webFont": "STIX-Web",
+                 "imageFont": None},
+    "tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]],
+                "processEscapes": True},
+}

@@ -125,7 +125,7 @@ def markdown(entries: Iterable[Statement], document: Mapping | None = None,
             + ("; the paper proves it (a violation makes `larscheck verify` exit 1)."
                if s.proved else "."), "",
             f"**Reconstruction confidence.** {s.confidence}"
-            + (f": {escape(s.basis)}" if getattr(s, "basis", "") else ""), "",
+            + (f": {escape(s.basis)}" if s.basis else ""), "",
             f"**How larscheck checks it.** {escape(s.how)}", "",
         ]
         if searchable(s.id):
@@ -178,8 +178,7 @@ def text(s: Statement, row: Mapping | None = None, width: int = 100) -> str:
         lines += para("  LaTeX", formula.latex)
     lines += para("hypotheses", s.hypotheses)
     lines += para("kind", KIND_WORDS[s.kind] + ("; proved by the paper" if s.proved else ""))
-    basis = getattr(s, "basis", "")
-    lines += para("confidence", s.confidence + (f": {basis}" if basis else ""))
+    lines += para("confidence", s.confidence + (f": {s.basis}" if s.basis else ""))
     lines += para("checked by", s.how)
     if searchable(s.id):
         lines += para("search", f"larscheck search {s.id}")

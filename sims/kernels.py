@@ -209,7 +209,7 @@ def lars_quadratic_chunk(x, velocity, eigs, xstar, fstar, cap, rates, k0, k1, st
                          tail_start, ball, thresholds, checkpoints, active, min_gap, max_dist,
                          min_norm, tail, first_inside, first_below, gap_at, dist_at, norm_at,
                          diverged_at, failed_at, pack):
-    """Run iterates ``k0 .. k1-1`` of LARS on every active diagonal quadratic, in place.
+    """Run iterates ``k0`` to ``k1 - 1`` of LARS on every active diagonal quadratic, in place.
 
     For each active problem ``i`` and ``k`` in ``[k0, k1)``: evaluate
     ``d = x - x*``, ``g = e * d``, ``f = 1/2 d.g + f*``, ``||x||`` and ``||d||``;

@@ -104,7 +104,7 @@ def _browse(chromium: str, url: str, *extra: str) -> subprocess.CompletedProcess
 class _Page(html.parser.HTMLParser):
     """Visible text, links, loaded resources, ids and MathJax's marks of one HTML page."""
 
-    HIDDEN = {"script", "style", "noscript", "template", "head"}
+    HIDDEN = frozenset({"script", "style", "noscript", "template", "head"})
 
     def __init__(self):
         super().__init__(convert_charrefs=True)

@@ -14,26 +14,26 @@ Formula objects (SymPy expression, ``.latex``, vectorised ``.numeric``); those
 that depend on ``c`` have it as an argument, and :func:`variant` substitutes a
 variant's ``c``:
 
-=====================  =====================================================  ==========
-name                   expression                                             statement
-=====================  =====================================================  ==========
-``COS_PAPER``          ``mu/L``                                               2.1
-``COS_TIGHT``          ``2 sqrt(mu L)/(mu+L)``                                3.1
-``LEMMA1_THRESHOLD``   ``2 c`` (S_lambda bounded for ``lambda < 2c``)          2.1, 3.2
-``LEMMA1_RADIUS``      ``R = lambda ||x*|| / (2c - lambda)``                  3.2
-``THEOREM1_ESCAPE``    ``R + lambda (R + ||x*||)`` (R of ``LEMMA1_RADIUS``)    2.3
-``THEOREM1_D``         ``D = max(||x0-x*||, R + lambda (R + ||x*||))``        2.3
-``THEOREM2_M``         ``M = D + ||x*||``                                     2.4
-``THEOREM2_A``         ``A = D e0 / delta`` (``e0 = f(x0) - f*``)              2.4
-``THEOREM2_B``         ``B = L D M^2 / (2 delta)``                            2.4
-``THEOREM2_GAP``       ``A / (lambda (k+1)) + B lambda``                      2.4
-``THEOREM2_GRAD``      ``e0/(lambda delta (k+1)) + L M^2 lambda/(2 delta)``   2.4
-``THEOREM2_STEPS``     ``k+1 >= A / (lambda (eps - B lambda))`` (fixed lambda) 2.4
-``COROLLARY_LAMBDA``   ``sqrt(A / (B (k+1)))`` (derived: minimiser)           2.5
-``COROLLARY_BOUND``    ``2 sqrt(A B / (k+1))`` (derived)                      2.5
-``COROLLARY_STEPS``    ``k+1 >= 4 A B / eps^2`` (derived)                     2.5
-``THEOREM3_GAP``       ``(D/delta) (e0 + L M^2 Sigma_2 / 2) / Sigma_1``       2.6
-=====================  =====================================================  ==========
+====================  =======================================================  =========
+name                  expression                                               statement
+====================  =======================================================  =========
+``COS_PAPER``         ``mu/L``                                                 2.1
+``COS_TIGHT``         ``2 sqrt(mu L)/(mu+L)``                                  3.1
+``LEMMA1_THRESHOLD``  ``2 c`` (S_lambda bounded for ``lambda < 2c``)           2.1, 3.2
+``LEMMA1_RADIUS``     ``R = lambda ||x*|| / (2c - lambda)``                    3.2
+``THEOREM1_ESCAPE``   ``R + lambda (R + ||x*||)`` (R of ``LEMMA1_RADIUS``)     2.3
+``THEOREM1_D``        ``D = max(||x0-x*||, R + lambda (R + ||x*||))``          2.3
+``THEOREM2_M``        ``M = D + ||x*||``                                       2.4
+``THEOREM2_A``        ``A = D e0 / delta`` (``e0 = f(x0) - f*``)               2.4
+``THEOREM2_B``        ``B = L D M^2 / (2 delta)``                              2.4
+``THEOREM2_GAP``      ``A / (lambda (k+1)) + B lambda``                        2.4
+``THEOREM2_GRAD``     ``e0/(lambda delta (k+1)) + L M^2 lambda/(2 delta)``     2.4
+``THEOREM2_STEPS``    ``k+1 >= A / (lambda (eps - B lambda))`` (fixed lambda)  2.4
+``COROLLARY_LAMBDA``  ``sqrt(A / (B (k+1)))`` (derived: minimiser)             2.5
+``COROLLARY_BOUND``   ``2 sqrt(A B / (k+1))`` (derived)                        2.5
+``COROLLARY_STEPS``   ``k+1 >= 4 A B / eps^2`` (derived)                       2.5
+``THEOREM3_GAP``      ``(D/delta) (e0 + L M^2 Sigma_2 / 2) / Sigma_1``         2.6
+====================  =======================================================  =========
 
 ``Sigma_1 = sum_{i=0}^k lambda_i``, ``Sigma_2 = sum_{i=0}^k lambda_i^2``;
 :func:`schedule_sums` gives both in closed form for the schedules of

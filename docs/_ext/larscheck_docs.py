@@ -150,4 +150,7 @@ def setup(app):
     app.connect("builder-inited", generate)
     app.connect("build-finished", copy_mathjax)
     app.add_directive("larscheck-help", LarscheckHelp)
+    # MathJax on every page: a notebook title with a formula shows in every page's
+    # navigation, also on pages whose body has none.
+    app.set_html_assets_policy("always")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,18 +4,18 @@ Every check draws seeded 1-D problems ``f = a (x - x*)^2`` (``a``, ``|x*|``
 log-uniform, both signs of ``x*``), runs the LARS rule of :mod:`larscheck.sims`
 and compares with the formulas *derived* in :mod:`larscheck.theory.one_d`:
 
-====================  =============================================================
-``one_d.update``      one simulated step vs the multiplier law ``x (1 -/+ lambda)``
-``one_d.sign``        ``x_k > 0`` along recorded orbits (``0 < lambda < 1``)
-``one_d.interval``    one step from points of ``I`` (and of the wider interval)
-``one_d.steps``       first ``k`` with ``x_k`` in ``I`` vs the derived ceiling laws
-``one_d.no_skip``     every step from outside ``I`` lands on the near side of ``I``'s far end
-``one_d.exact_hit``   steps from the derived hit points land on ``x*``; orbits never do
-``one_d.rate``        ``lambda = eps/|x*|``: tail within eps; iterations vs eps fitted
-``one_d.origin``      ``x0 > 0 > x*``: ``x_k = (1-lambda)^k x0`` exactly
-``one_d.any_convex``  identical orbits on six convex f with the same ``x*``
-``one_d.large_lambda`` ``1 <= lambda``: the regimes derived in theory (3.5)
-====================  =============================================================
+======================  =============================================================
+``one_d.update``        one simulated step vs the multiplier law ``x (1 -/+ lambda)``
+``one_d.sign``          ``x_k > 0`` along recorded orbits (``0 < lambda < 1``)
+``one_d.interval``      one step from points of ``I`` (and of the wider interval)
+``one_d.steps``         first ``k`` with ``x_k`` in ``I`` vs the derived ceiling laws
+``one_d.no_skip``       every step from outside ``I`` lands on the near side of ``I``'s far end
+``one_d.exact_hit``     steps from the derived hit points land on ``x*``; orbits never do
+``one_d.rate``          ``lambda = eps/|x*|``: tail within eps; iterations vs eps fitted
+``one_d.origin``        ``x0 > 0 > x*``: ``x_k = (1-lambda)^k x0`` exactly
+``one_d.any_convex``    identical orbits on six convex f with the same ``x*``
+``one_d.large_lambda``  ``1 <= lambda``: the regimes derived in theory (3.5)
+======================  =============================================================
 
 Identities are compared with the named relative tolerances below; a ratio is
 ``error / tolerance`` (so 1 is the tolerance and above 1 a violation).
@@ -106,6 +106,8 @@ def _interval(xstar, lam):
 
 @register(
     id="one_d.update", section="1.1", title="the 1-D update", kind="paper", confidence="high",
+    basis=("the update rule is the one formula the stored text keeps word for word; on a 1-D "
+           "quadratic it reduces to this form by substitution, so nothing is guessed"),
     proved=True, hypotheses="f = a (x - x*)^2, a > 0, any lambda > 0",
     claim="x_{k+1} = x_k - lambda |x_k| sign(x_k - x*)",
     how="one step of the sims LARS rule on random problems (all signs, lambda in [1e-3, 3]) vs "
@@ -131,6 +133,8 @@ def check_update(ctx: Context, law=None) -> Verdict:
 
 @register(
     id="one_d.sign", section="1.2", title="sign preservation", kind="paper", confidence="high",
+    basis=("the text states the sign claim in words and names its condition on lambda; the claim"
+           " follows from the update in one line"),
     proved=True, hypotheses="0 < lambda < 1, x0 > 0, x* > 0",
     claim="x_k > 0 for all k",
     how="recorded orbits (x0/x* from 1e-3 to 1e3); lambda in [1, 2.5) run too and reported "
@@ -163,6 +167,9 @@ def check_sign(ctx: Context) -> Verdict:
 
 @register(
     id="one_d.interval", section="1.3", title="invariant interval", kind="paper",
+    basis=("the text describes an interval around x* that the iterates never leave; its end "
+           "points (1 -/+ lambda) x* are inferred from the update, and a wider interval is "
+           "invariant as well, so which one the paper means is a guess"),
     confidence="medium", proved=True, hypotheses="0 < lambda < 1, x* != 0",
     claim="x_k in I = [(1-lambda) x*, (1+lambda) x*] implies x_{k+1} in I; so for the wider "
           "[(1-lambda) x*, x*/(1-lambda)]",
@@ -233,6 +240,8 @@ _ARG_BELOW = Formula("1d.steps_from_below.argument", one_d.STEPS_FROM_BELOW.expr
 
 @register(
     id="one_d.steps", section="1.4", title="iterations to reach I", kind="paper",
+    basis=("the text gives the order O(|ln(x0/x*)|/lambda) in words; the exact ceiling formulas "
+           "are derived here from the update, not read from the paper"),
     confidence="medium", proved=True, hypotheses="0 < lambda < 1, x0 > 0, x* > 0, x0 outside I",
     claim="k = ceil(ln(x0/((1+lambda) x*)) / -ln(1-lambda)) from above, "
           "ceil(ln((1-lambda) x*/x0) / ln(1+lambda)) from below",
@@ -275,6 +284,8 @@ def check_steps(ctx: Context, law=None) -> Verdict:
 
 @register(
     id="one_d.no_skip", section="1.5", title="no jumping over I", kind="paper", confidence="high",
+    basis=("stated plainly in the text and forced by the update (one step from outside lands no "
+           "farther than the interval's far end)"),
     proved=True, hypotheses="0 < lambda < 1, x* != 0, x_k outside I",
     claim="an iterate outside I never jumps over I",
     how="every step of recorded orbits that starts outside I, plus points just outside both "
@@ -308,6 +319,8 @@ def check_no_skip(ctx: Context) -> Verdict:
 
 @register(
     id="one_d.exact_hit", section="1.6", title="exact hits of x*", kind="paper",
+    basis=("the text says x* is hit exactly only from two special points; the points x*/(1 +/- "
+           "lambda) are solved from the update, the paper's notation is lost"),
     confidence="medium", proved=True, hypotheses="0 < lambda < 1, x* != 0",
     claim="x* is reached exactly only from x*/(1+lambda) (below) or x*/(1-lambda) (above); "
           "otherwise the iterates oscillate in I forever",
@@ -347,6 +360,8 @@ def check_exact_hit(ctx: Context) -> Verdict:
 
 @register(
     id="one_d.rate", section="1.7", title="eps-accuracy needs lambda <= eps/|x*|",
+    basis=("the text gives lambda <= eps/|x*| and an O(1/eps) count; whether eps measures "
+           "distance or f - f* is not recoverable, so larscheck reports both"),
     kind="paper", confidence="medium", proved=True,
     hypotheses="0 < lambda = eps/|x*| < 1, x0 x* > 0",
     claim="|x_k - x*| <= eps for all large k; O((|x*|/eps) ln(x0/x*)) = O(1/eps) iterations "
@@ -396,6 +411,8 @@ def check_rate(ctx: Context) -> Verdict:
 
 @register(
     id="one_d.origin", section="1.8", title="the origin attracts when x0 and x* differ in sign",
+    basis=("the text describes the origin trap for starts of the other sign in words; x_k = (1 -"
+           " lambda)^k x0 follows directly from the update"),
     kind="paper", confidence="high", proved=True, hypotheses="0 < lambda < 1, x0 > 0 > x* "
                                                             "(or mirrored)",
     claim="x_k = (1 - lambda)^k x0 -> 0: LARS never changes sign and never reaches x*",
@@ -459,6 +476,8 @@ CONVEX_KINDS = ("pseudo_huber", "log_cosh", "softplus", "huber", "quartic", "exp
 
 @register(
     id="one_d.any_convex", section="1.9", title="any convex f gives the same 1-D orbit",
+    basis=("the text claims the 1-D results hold for any convex f; the reason (sign f'(x) = "
+           "sign(x - x*)) leaves one reading"),
     kind="paper", confidence="high", proved=True,
     hypotheses="f convex, differentiable, unique minimiser x*; any lambda",
     claim="sign f'(x) = sign(x - x*), so the LARS iterates equal those of 1.1",
@@ -492,6 +511,8 @@ def check_any_convex(ctx: Context) -> Verdict:
 
 @register(
     id="one_d.large_lambda", section="3.5", title="1 <= lambda: sign flips and divergence",
+    basis=("a question larscheck adds about rates the paper excludes; its content is what the "
+           "1-D update does there, derived rather than reconstructed"),
     kind="beyond", confidence="high", proved=False,
     hypotheses="x0 x* > 0, x0 not a preimage of x*; regimes of theory.one_d",
     claim="1 < lambda < 2: the orbit ends in J and oscillates with |x - x*| <= lambda^2 |x*|; "
