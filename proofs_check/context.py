@@ -95,12 +95,15 @@ class Context:
         Memoised shared runs (:meth:`shared`).
     simulated : int
         Problems simulated so far through :meth:`simulate` (shared runs count once).
+    shared_simulated : dict
+        Of those, the problems each shared run (:meth:`shared`, by key) simulated.
     """
 
     seed: int = 0
     quick: bool = False
     cache: dict = field(default_factory=dict)
     simulated: int = 0
+    shared_simulated: dict = field(default_factory=dict)
 
     def simulate(self, problem: Problem, rule, x0, steps: int, schedule, **options):
         """:func:`larscheck.sims.simulate`, counting the problems in :attr:`simulated`."""
@@ -118,7 +121,9 @@ class Context:
     def shared(self, key: str, build: Callable[[np.random.Generator], object]):
         """``build(rng(key))``, computed once per context (checks that share a run)."""
         if key not in self.cache:
+            before = self.simulated
             self.cache[key] = build(self.rng(key))
+            self.shared_simulated[key] = self.simulated - before
         return self.cache[key]
 
 

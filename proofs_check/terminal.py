@@ -22,7 +22,8 @@ MIN_LAST_COLUMN = 24
 GAP = "  "
 
 #: ANSI SGR codes of the styles :func:`paint` knows (a verdict names its style).
-STYLES = {"holds": "32", "violated": "1;31", "refuted": "1;35", "inconclusive": "33",
+STYLES = {"holds": "32", "violated": "1;31", "refuted": "1;35", "not tight": "1;31",
+          "inconclusive": "33",
           "bold": "1", "dim": "2"}
 
 

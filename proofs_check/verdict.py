@@ -7,17 +7,24 @@ statement gives for it. The comparison is summarised by the ratio
 
 so that ``r = 1`` is a tight bound and ``r > 1`` a violation (for a lower
 bound, such as ``cos alpha >= c``, the check passes ``bound / observed``).
-Only cases *within the statement's hypotheses* count towards the verdict;
-the others are counted as ``beyond`` and reported as information (where a
+Only cases *within the statement's hypotheses* count towards the verdict, and
+every one of them counts: a run that diverged, or an ``S_lambda`` that escaped,
+has ``r = inf`` and is a violation; a ratio that could not be computed (NaN)
+makes the verdict ``inconclusive`` with the reason named, never a pass. The
+other cases are counted as ``beyond`` and reported as information (where a
 claim stops), never as violations.
 
 Verdicts:
 
 - ``holds``: every case within the hypotheses satisfies the bound;
 - ``violated``: at least one case within the hypotheses breaks it (the worst
-  one is the witness);
+  one is the witness; ``inf`` for a diverged or unbounded case);
 - ``refuted``: a conjecture, or a reading of it, has a witness against it;
-- ``inconclusive``: too few cases within the hypotheses to say anything.
+- ``not tight``: the bound holds but the statement claims it is attained, and
+  the worst ratio over its *non-trivial* cases (:func:`tightness`) is below
+  ``1 - TIGHT_RTOL``;
+- ``inconclusive``: too few cases within the hypotheses to say anything, or a
+  statistic that should be a number is NaN.
 """
 
 from __future__ import annotations
@@ -26,7 +33,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-VERDICTS = ("holds", "violated", "refuted", "inconclusive")
+VERDICTS = ("holds", "violated", "refuted", "not tight", "inconclusive")
+
+#: A bound claimed to be attained is ``not tight`` when the worst observed/bound over the
+#: non-trivial cases is below ``1 - TIGHT_RTOL``. The checks that claim attainment
+#: approach it to 1e-4 or closer (a sampled supremum or infimum: finite grids of
+#: directions and radii, or a finite run), so 1 % leaves a margin of 100 over what
+#: sampling loses, while a bound made 5 % looser (ratio <= 1/1.05 = 0.952) fails.
+TIGHT_RTOL = 1e-2
 
 #: Default relative tolerance on ``observed <= bound``: a ratio up to
 #: ``1 + RATIO_RTOL`` still holds. Observed and bound are each computed in
@@ -35,7 +49,7 @@ VERDICTS = ("holds", "violated", "refuted", "inconclusive")
 RATIO_RTOL = 1e-9
 
 #: Longest short finding (:attr:`Verdict.summary`) a check sets.
-SUMMARY_CHARS = 72
+SUMMARY_CHARS = 76
 
 #: Confidence level of the intervals on fitted exponents.
 CONFIDENCE_LEVEL = 0.95
@@ -193,10 +207,16 @@ def worst_case(ratio, inside, params: dict, *, seed: int, observed=None, bound=N
                rtol: float = RATIO_RTOL) -> tuple[str, int, float | None, dict | None]:
     """Summarise per-case ratios: verdict, cases, worst ratio and the witness.
 
+    Every case within the hypotheses counts: ``inf`` (a diverged run, an unbounded
+    ``S_lambda``) is a violation like any ratio above ``1 + rtol``; a NaN ratio
+    (not computable) makes the verdict ``inconclusive`` unless another case is a
+    violation, and the witness then names it (``"reason"``, ``"nan_cases"``).
+
     Parameters
     ----------
     ratio : array (N,)
-        observed / bound per case (NaN where not computable, e.g. after divergence).
+        observed / bound per case: ``inf`` for a diverged or unbounded case, NaN
+        where it could not be computed.
     inside : array of bool (N,)
         Cases within the statement's hypotheses; only these decide the verdict.
     params : dict of arrays (N,)
@@ -212,14 +232,24 @@ def worst_case(ratio, inside, params: dict, *, seed: int, observed=None, bound=N
     Returns
     -------
     verdict, cases, worst_ratio, witness
+        ``cases`` is the number of cases within the hypotheses (all of them);
+        ``worst_ratio`` is ``inf`` for a diverged case and NaN when the verdict is
+        ``inconclusive`` for a NaN ratio.
     """
     ratio = np.asarray(ratio, dtype=np.float64)
-    inside = np.asarray(inside, dtype=bool) & np.isfinite(ratio)
+    inside = np.asarray(inside, dtype=bool)
     cases = int(inside.sum())
     if cases == 0:
         return "inconclusive", 0, None, None
-    idx = int(np.flatnonzero(inside)[np.argmax(ratio[inside])])
+    nan = inside & np.isnan(ratio)
+    scored = inside & ~nan
+    idx = (int(np.flatnonzero(scored)[np.argmax(ratio[scored])]) if scored.any()
+           else int(np.flatnonzero(nan)[0]))
     worst = float(ratio[idx])
+    verdict = "violated" if worst > 1.0 + rtol else "holds"
+    if verdict == "holds" and nan.any():
+        idx = int(np.flatnonzero(nan)[0])
+        verdict, worst = "inconclusive", float("nan")
     witness = {"seed": seed, "index": idx,
                "parameters": {k: _item(v, idx) for k, v in params.items()},
                "ratio": worst}
@@ -227,7 +257,71 @@ def worst_case(ratio, inside, params: dict, *, seed: int, observed=None, bound=N
         witness["observed"] = _item(observed, idx)
     if bound is not None:
         witness["bound"] = _item(bound, idx)
-    return ("violated" if worst > 1.0 + rtol else "holds"), cases, worst, witness
+    if np.isinf(worst):
+        witness["unbounded"] = True  # diverged run / escaping set: no finite observed
+    if nan.any():
+        witness["nan_cases"] = int(nan.sum())
+        witness["reason"] = (f"observed/bound is NaN (not computable) in {int(nan.sum())} of "
+                             f"{cases} cases within the hypotheses")
+    return verdict, cases, worst, witness
+
+
+def tightness(verdict: str, ratio, nontrivial, *, rtol: float = TIGHT_RTOL
+              ) -> tuple[str, float | None]:
+    """Test a claim that a bound is attained: ``"not tight"`` when the bound ``holds`` but
+    the worst ratio over the ``nontrivial`` cases is below ``1 - rtol``.
+
+    Parameters
+    ----------
+    verdict : str
+        The verdict of :func:`worst_case` (only ``"holds"`` can become ``"not tight"``).
+    ratio : array (N,)
+        The per-case ratios given to :func:`worst_case`.
+    nontrivial : array of bool (N,)
+        Cases within the hypotheses that are not trivially tight (e.g. ``kappa > 1``:
+        on ``kappa = 1`` every bound of this paper is attained).
+    rtol : float
+        Named tolerance, default :data:`TIGHT_RTOL`.
+
+    Returns
+    -------
+    verdict : str
+        ``"not tight"``, ``"inconclusive"`` (a claim of attainment with no
+        non-trivial case, or a NaN among them) or the given one.
+    worst_nontrivial : float or None
+        The worst ratio over the non-trivial cases.
+    """
+    ratio = np.asarray(ratio, dtype=np.float64)
+    nontrivial = np.asarray(nontrivial, dtype=bool)
+    if not nontrivial.any():
+        return ("inconclusive" if verdict == "holds" else verdict), None
+    worst = float(np.max(ratio[nontrivial]))
+    if verdict == "holds" and np.isnan(worst):
+        return "inconclusive", worst
+    if verdict == "holds" and worst < 1.0 - rtol:
+        return "not tight", worst
+    return verdict, worst
+
+
+def attained(verdict: str, ratio, nontrivial, worst: float | None, trivial: str = "", *,
+             rtol: float = TIGHT_RTOL) -> tuple[str, str, dict]:
+    """A statement's claim that its bound is attained: :func:`tightness` on the
+    ``nontrivial`` cases, the ratio text of :func:`describe_ratio` (saying when the worst
+    case is only a ``trivial`` one) and the numbers for ``details``.
+
+    Returns
+    -------
+    verdict, text, details
+        ``details`` has ``worst_ratio_nontrivial`` and ``tight_rtol``.
+    """
+    verdict, nt = tightness(verdict, ratio, nontrivial, rtol=rtol)
+    text = describe_ratio(worst, nt, trivial)
+    if verdict == "not tight":
+        text += (f"; NOT TIGHT: the bound is claimed to be attained, but the non-trivial "
+                 f"worst is {nt:.4g} < 1 - {rtol:g}")
+    elif nt is None:
+        text += "; no non-trivial case: the claim that the bound is attained is untested"
+    return verdict, text, {"worst_ratio_nontrivial": nt, "tight_rtol": rtol}
 
 
 def _item(values, idx: int):
@@ -237,11 +331,26 @@ def _item(values, idx: int):
     return value.item() if hasattr(value, "item") else value
 
 
-def describe_ratio(worst: float | None) -> str:
-    """``"worst observed/bound 0.83 (bound 1.2x the worst case)"``-style text."""
-    if worst is None or not np.isfinite(worst):
+def describe_ratio(worst: float | None, nontrivial: float | None = None,
+                   trivial: str = "") -> str:
+    """``"worst observed/bound 0.83 (bound 1.2x the worst case)"``-style text.
+
+    With ``nontrivial`` (the worst ratio over the non-trivial cases) and ``trivial``
+    (what the trivial cases are, e.g. ``"kappa = 1"``), a worst case that only the
+    trivial cases reach is said so, and the factor is the non-trivial one.
+    """
+    if worst is None:
         return "no case within the hypotheses"
+    if np.isnan(worst):
+        return "observed/bound NaN (not computable) within the hypotheses: INCONCLUSIVE"
+    if np.isinf(worst):
+        return "worst observed/bound inf (VIOLATED: diverged or unbounded)"
     if worst > 1.0 + RATIO_RTOL:
         return f"worst observed/bound {worst:.4g} (VIOLATED)"
+    if nontrivial is not None and trivial and np.isfinite(nontrivial) and nontrivial < worst:
+        return (f"worst observed/bound {worst:.4g} on the trivial cases ({trivial}); "
+                f"non-trivial worst {nontrivial:.4g} (bound {1 / nontrivial:.4g}x it)"
+                if nontrivial > 0 else f"worst observed/bound {worst:.4g} on the trivial "
+                f"cases ({trivial}); non-trivial worst 0")
     return f"worst observed/bound {worst:.4g} (bound {1 / worst:.3g}x the worst case)" \
         if worst > 0 else "worst observed/bound 0"

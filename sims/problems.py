@@ -20,12 +20,20 @@ from collections.abc import Callable
 
 import numpy as np
 
-from larscheck.sims.validation import batch_array, finite_array, positive
+from larscheck.sims.validation import (
+    batch_array,
+    count,
+    finite_array,
+    non_negative_array,
+    positive,
+)
 
 SPECTRA = ("uniform", "geometric", "two-point", "clustered")
 
 #: Relative tolerance for symmetry of a user matrix, ``|A - A^T| <= tol * |A|``.
 SYMMETRY_RTOL = 1e-10
+#: Largest entry of ``|Q^T Q - I|`` accepted for a ``basis`` (eigh's bases are ~1e-15 off).
+ORTHOGONALITY_TOLERANCE = 1e-8
 
 
 class Problem:
@@ -63,11 +71,12 @@ class Problem:
         raise NotImplementedError
 
 
-def _per_problem(name: str, value, batch: int) -> np.ndarray | None:
-    """``None`` or a ``(B,)`` float array from a scalar or a length-B sequence."""
+def _per_problem(name: str, value, batch: int, *, non_negative: bool = False
+                 ) -> np.ndarray | None:
+    """``None`` or a ``(B,)`` float array from a scalar or a length-B sequence (``>= 0``)."""
     if value is None:
         return None
-    arr = finite_array(name, value)
+    arr = non_negative_array(name, value) if non_negative else finite_array(name, value)
     if arr.ndim == 0:
         arr = np.full(batch, float(arr))
     if arr.shape != (batch,):
@@ -108,6 +117,11 @@ class Quadratic(Problem):
                     f"basis must have shape ({self.batch}, {self.dim}, {self.dim}), "
                     f"got {basis.shape}"
                 )
+            defect = np.abs(np.matmul(basis.transpose(0, 2, 1), basis) - np.eye(self.dim)).max()
+            if defect > ORTHOGONALITY_TOLERANCE:
+                raise ValueError(f"basis must be orthogonal (Q^T Q = I within "
+                                 f"{ORTHOGONALITY_TOLERANCE:g}), got max |Q^T Q - I| = "
+                                 f"{defect:.3g}")
         self.basis = basis
         self.fstar = _per_problem("fstar", fstar, self.batch)
         self.mu = eigs.min(axis=1)
@@ -208,14 +222,12 @@ class SmoothProblem(Problem):
                  xstar=None, fstar=None, mu=None, L=None):
         if not callable(value) or not callable(grad):
             raise TypeError("value and grad must be callables")
-        self.batch, self.dim = int(batch), int(dim)
-        if self.batch < 1 or self.dim < 1:
-            raise ValueError(f"batch and dim must be >= 1, got {batch}, {dim}")
+        self.batch, self.dim = count("batch", batch, 1), count("dim", dim, 1)
         self._value, self._grad = value, grad
         self.xstar = None if xstar is None else batch_array("xstar", xstar, self.batch, self.dim)
         self.fstar = _per_problem("fstar", fstar, self.batch)
-        self.mu = _per_problem("mu", mu, self.batch)
-        self.L = _per_problem("L", L, self.batch)
+        self.mu = _per_problem("mu", mu, self.batch, non_negative=True)
+        self.L = _per_problem("L", L, self.batch, non_negative=True)
         if self.mu is not None and self.L is not None and np.any(self.mu > self.L):
             raise ValueError("mu must be <= L")
 
@@ -313,8 +325,7 @@ def random_quadratics(rng: np.random.Generator, batch: int, dim: int, *, mu: flo
     """
     if not isinstance(rng, np.random.Generator):
         raise TypeError("rng must be a numpy.random.Generator (np.random.default_rng(seed))")
-    if int(batch) != batch or batch < 1 or int(dim) != dim or dim < 1:
-        raise ValueError(f"batch and dim must be positive integers, got {batch}, {dim}")
+    batch, dim = count("batch", batch, 1), count("dim", dim, 1)
     mu, L = positive("mu", mu), positive("L", L)
     if mu > L:
         raise ValueError(f"mu must be <= L, got mu={mu}, L={L}")

@@ -20,14 +20,16 @@ frozen (its statistics stop at the last good iterate) and never affects the
 others; floating-point warnings are suppressed inside the loop, so divergence
 is a result, not a crash.
 
-Two engines give the same results: the NumPy loop (:func:`_run_numpy`, every
-problem and rule) and, for long runs of LARS on quadratics in their eigenbasis,
-the fused kernel of :mod:`larscheck.sims.kernels` (:func:`_fused_applies` says
-when; ``FUSED_MIN_UPDATES`` is the size above which it pays for loading Numba).
+Two engines give the same results, bit for bit: the NumPy loop
+(:func:`_run_numpy`, every problem and rule) and, for LARS on quadratics in their
+eigenbasis (any batch, dimension and length), the fused kernel of
+:mod:`larscheck.sims.kernels` on all cores (:func:`_fused_applies` says when).
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -38,7 +40,7 @@ from larscheck.sims.blocks import Blocks
 from larscheck.sims.problems import Problem, Quadratic
 from larscheck.sims.rules import LARS, UpdateRule
 from larscheck.sims.schedules import Constant, Schedule, as_schedule
-from larscheck.sims.validation import batch_array, finite_array, positive
+from larscheck.sims.validation import batch_array, count, non_negative_array, positive
 
 #: Default for ``divergence_factor``: an iterate this many times farther from
 #: ``x*`` than the start (or than ``||x*||``, or 1) counts as diverged.
@@ -73,7 +75,9 @@ class Trajectory:
         Last iterate (NaN rows for diverged or failed problems).
     errors : dict[int, str]
         Problems whose ``value``/``grad`` returned a non-finite number at a finite
-        iterate: the problem index and a message naming the step.
+        iterate: the problem index and a message naming the step; or (message
+        starting ``overflow:``) whose gradient or iterate norm overflows at the
+        last iterate, so that a normalised rule is stuck there.
     path : ndarray (steps + 1, B, n) or None
         Every iterate, only with ``record_path=True``; the rows of a diverged or failed
         problem are NaN from its first bad iterate (``diverged_at``, or the failing step) on.
@@ -126,6 +130,12 @@ class Trajectory:
 
 def log_checkpoints(steps: int, count: int = 50) -> np.ndarray:
     """About ``count`` log-spaced iterate indices in ``[0, steps]``, always with 0 and ``steps``."""
+    return _log_checkpoints(steps, count).copy()
+
+
+@functools.lru_cache(maxsize=64)
+def _log_checkpoints(steps: int, count: int) -> np.ndarray:
+    """:func:`log_checkpoints`, computed once per ``(steps, count)`` (callers get copies)."""
     if steps == 0:
         return np.zeros(1, dtype=np.intp)
     pts = np.unique(np.round(np.geomspace(1, steps, max(count - 1, 1))).astype(np.intp))
@@ -141,9 +151,8 @@ class _Stats:
         self.checkpoints = checkpoints
         self.check_pos = {int(k): j for j, k in enumerate(checkpoints)}
         nc = len(checkpoints)
-        self.gap_at = np.full((batch, nc), np.nan)
-        self.dist_at = np.full((batch, nc), np.nan)
-        self.norm_at = np.full((batch, nc), np.nan)
+        self.at = np.full((3, batch, nc), np.nan)  # one array, the kernel's argument
+        self.gap_at, self.dist_at, self.norm_at = self.at
         self.min_gap = np.full(batch, np.inf)
         self.max_dist = np.zeros(batch) if xstar_known else np.full(batch, np.nan)
         self.min_norm = np.full(batch, np.inf)
@@ -181,32 +190,16 @@ class _Stats:
             self.norm_at[:, j] = np.where(where, norm, np.nan)
 
 
-#: Smallest ``B * n * steps`` (coordinate updates) for which :func:`simulate` uses the
-#: fused kernel of :mod:`larscheck.sims.kernels` where it applies. A whole call runs about
-#: 10 times faster than on the NumPy path (about 700 vs 65 M updates/s at B=2000, n=50,
-#: rotated problems), but loading the kernel costs about 0.6 s once per process (importing
-#: Numba and reading its on-disk cache; the very first call in a fresh environment
-#: compiles it, 5-15 s). Runs below this size (under about 0.15 s on the NumPy path) stay
-#: on NumPy and never import Numba; a lone run between this and about 4e7 updates pays the
-#: load once, and every later run in the process gains. Figures from
-#: ``benchmarks/simulator_throughput.py``.
-FUSED_MIN_UPDATES = 10_000_000
-
-#: Largest dimension the fused kernel takes: NumPy sums up to 128 numbers in one
-#: unrolled block (larger rows are split in halves), the order the kernel reproduces.
-FUSED_MAX_DIM = 128
-
 #: Upper bound on the rates buffer of one fused chunk, in numbers (``steps x B``).
 _RATES_BUFFER = 1 << 18
 
 
 def _fused_applies(work: Problem, rule: UpdateRule, part: Blocks, steps: int,
                    record_path: bool) -> bool:
-    """Whether the fused kernel covers this run (and it is long enough to pay off)."""
+    """Whether the fused kernel covers this run: LARS (any options) on quadratics in their
+    eigenbasis, one block, no path kept; any batch, dimension and number of steps."""
     return (type(work) is Quadratic and work.diagonal_form and type(rule) is LARS
-            and rule.adapt is None and part.single and not record_path
-            and work.dim <= FUSED_MAX_DIM
-            and work.batch * work.dim * steps >= FUSED_MIN_UPDATES)
+            and rule.adapt is None and part.single and not record_path)
 
 
 def _rates(sched: Schedule, k0: int, k1: int, batch: int) -> np.ndarray:
@@ -228,50 +221,101 @@ def _rates(sched: Schedule, k0: int, k1: int, batch: int) -> np.ndarray:
     return np.repeat(table, k1 - k0, axis=0) if constant else table
 
 
+class _NoBar:
+    """The part of a tqdm bar the simulator uses, doing nothing."""
+
+    def update(self, n: int = 1) -> None:
+        """Ignore ``n`` iterates."""
+
+
 def _progress(steps: int, rule: UpdateRule, progress: bool | None) -> tqdm:
-    """A bar over the ``steps + 1`` iterates (shown only on a terminal when ``None``)."""
+    """A bar over the ``steps + 1`` iterates (shown only on a terminal when ``None``); a
+    do-nothing stand-in when ``progress`` is False (building a disabled bar costs more than
+    a short run)."""
+    if progress is False:
+        return contextlib.nullcontext(_NoBar())
     return tqdm(total=steps + 1, disable=None if progress is None else not progress,
                 desc=f"simulate {rule.name}", leave=False)
 
 
-def _run_fused(work, rule, part, x, steps, sched, cap, stats, progress, record_path):
+def _threads(threads: int | None) -> int:
+    """``threads``, or all of Numba's (``NUMBA_NUM_THREADS``, by default every core)."""
+    from numba import config
+
+    if threads is None:
+        return config.NUMBA_NUM_THREADS
+    if threads > config.NUMBA_NUM_THREADS:
+        raise ValueError(f"threads must be at most NUMBA_NUM_THREADS = "
+                         f"{config.NUMBA_NUM_THREADS}, got {threads}")
+    return int(threads)
+
+
+def _run_fused(work, rule, part, x, steps, sched, cap, stats, progress, threads):
     """:func:`_run_numpy` for LARS on diagonal quadratics, by the fused kernel, chunk by chunk.
 
     Each chunk evaluates its rates with :func:`_rates` and runs
-    :func:`larscheck.sims.kernels.lars_quadratic_chunk` on it; the result is the tuple
-    :func:`_run_numpy` returns (no path: ``record_path`` runs take the NumPy loop).
+    :func:`larscheck.sims.kernels.lars_quadratic_chunk` on it, on ``threads`` threads;
+    the result is the tuple :func:`_run_numpy` returns (no path: ``record_path`` runs take
+    the NumPy loop).
     """
-    from larscheck.sims.kernels import PACK, lars_quadratic_chunk
+    from larscheck.sims import kernels
 
-    batch = work.batch
-    rule_params = np.array([
-        rule.norm == "l1", rule.trust_coefficient, rule.eps, rule.switch_threshold is not None,
-        rule.switch_threshold or 0.0, rule.weight_decay, rule.momentum, rule.nesterov,
-    ], dtype=np.float64)
-    ball = np.full(batch, np.nan) if stats.ball is None else np.broadcast_to(
-        stats.ball, (batch,)).astype(np.float64)
-    eigs, xstar = np.ascontiguousarray(work.eigs), np.ascontiguousarray(work.xstar)
-    velocity = np.zeros_like(x)
-    active = np.ones(batch, dtype=bool)
-    diverged_at = np.full(batch, -1, dtype=np.intp)
-    failed_at = np.full(batch, -1, dtype=np.intp)
-    chunk = max(1, _RATES_BUFFER // batch)
+    batch, dim = work.batch, work.dim
+    run = np.zeros(1, dtype=kernels.RUN)
+    run["steps"], run["tail_start"] = steps, stats.tail_start
+    run["pack"] = kernels.pack_size(dim, batch, threads)
+    run["l1"], run["eta"], run["eps"] = rule.norm == "l1", rule.trust_coefficient, rule.eps
+    run["has_tau"] = rule.switch_threshold is not None
+    run["tau"] = rule.switch_threshold or 0.0
+    run["beta"], run["momentum"], run["nesterov"] = (rule.weight_decay, rule.momentum,
+                                                     rule.nesterov)
+    problems = np.zeros(batch, dtype=kernels.PROBLEM)
+    problems["fstar"], problems["cap"] = work.fstar, cap
+    problems["ball"] = np.nan if stats.ball is None else stats.ball
+    problems["active"], problems["diverged_at"], problems["failed_at"] = True, -1, -1
+    fields = ("min_gap", "max_dist", "min_norm", "tail", "first_inside")
+    for name in fields:
+        problems[name] = getattr(stats, name)
+    space = np.stack((x, np.zeros_like(x), work.eigs, work.xstar))
     with _progress(steps, rule, progress) as bar:
-        for k0 in range(0, steps + 1, chunk):
+        k0, chunk = 0, max(1, _RATES_BUFFER // batch)  # longer once the rates are scalars
+        while k0 <= steps:
             k1 = min(k0 + chunk, steps + 1)
+            run["k0"], run["k1"] = k0, k1
             lam = _rates(sched, k0, min(k1, steps), batch)
-            lars_quadratic_chunk(
-                x, velocity, eigs, xstar, work.fstar, cap, lam, k0, k1, steps, rule_params,
-                stats.tail_start, ball, stats.thresholds, stats.checkpoints, active,
-                stats.min_gap, stats.max_dist, stats.min_norm, stats.tail, stats.first_inside,
-                stats.first_below, stats.gap_at, stats.dist_at, stats.norm_at, diverged_at,
-                failed_at, PACK,
-            )
+            kernels.lars_quadratic_chunk(run, problems, space, stats.at, stats.first_below,
+                                         lam, stats.thresholds, stats.checkpoints, threads)
             bar.update(k1 - k0)
+            k0, chunk = k1, max(1, _RATES_BUFFER // lam.shape[1])
+    x[...] = space[0]
+    for name in fields:
+        getattr(stats, name)[...] = problems[name]
+    failed_at = problems["failed_at"]
     failed = np.flatnonzero(failed_at >= 0)
     errors = {int(i): _error_message(int(i), int(failed_at[i]))
               for i in failed[np.argsort(failed_at[failed], kind="stable")]}
-    return active, diverged_at, errors, None
+    return problems["active"], problems["diverged_at"].astype(np.intp), errors, None
+
+
+def _overflowing(work, x: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Running problems whose gradient or iterate has finite entries but overflowing norms.
+
+    A rule that divides by ``||g||`` (LARS, PercentDelta, Adam's ``sqrt(v)``) then takes
+    a step of exactly 0 and the iterate never moves again, which the statistics would
+    otherwise read as a bounded run. Checked once, at the last iterate (post-processing:
+    both the NumPy loop and the fused kernel leave it in ``x``); the gradient there is
+    one more evaluation of ``value_and_grad``.
+    """
+    if not active.any():
+        return np.zeros(0, dtype=np.intp)
+    with np.errstate(over="ignore", invalid="ignore"):
+        _, g = work.value_and_grad(x)
+        over = np.zeros(len(x), dtype=bool)
+        for v in (np.asarray(g, dtype=np.float64), x):
+            finite = np.isfinite(v).all(axis=1)
+            over |= finite & ~(np.isfinite(np.einsum("ij,ij->i", v, v))
+                               & np.isfinite(np.abs(v).sum(axis=1)))
+    return np.flatnonzero(over & active)
 
 
 def _error_message(i: int, k: int) -> str:
@@ -342,7 +386,7 @@ def simulate(problem: Problem, rule: UpdateRule, x0, steps: int, schedule=0.1, *
              blocks: Sequence[int] | None = None, checkpoints: int = 50,
              gap_thresholds: Sequence[float] = (), ball_radius=None,
              divergence_factor: float = DIVERGENCE_FACTOR, record_path: bool = False,
-             progress: bool | None = False) -> Trajectory:
+             progress: bool | None = False, threads: int | None = None) -> Trajectory:
     """Run ``rule`` for ``steps`` updates on every problem of the batch.
 
     Parameters
@@ -371,6 +415,11 @@ def simulate(problem: Problem, rule: UpdateRule, x0, steps: int, schedule=0.1, *
         Keep every iterate (memory ``O(steps B n)``).
     progress : bool or None
         Show a progress bar; ``None`` shows one only on a terminal.
+    threads : int, optional
+        Threads for the fused kernel (LARS on quadratics), at most Numba's
+        ``NUMBA_NUM_THREADS``; default: all of them (every core, unless the environment
+        variable says otherwise). The results do not depend on it, bit for bit. The NumPy
+        path (other rules and problems) runs on one thread.
 
     Returns
     -------
@@ -380,16 +429,17 @@ def simulate(problem: Problem, rule: UpdateRule, x0, steps: int, schedule=0.1, *
         raise TypeError("problem must be a larscheck Problem (Quadratic, SmoothProblem, ...)")
     if not isinstance(rule, UpdateRule):
         raise TypeError("rule must be an UpdateRule (LARS(), GradientDescent(), ...)")
-    if isinstance(steps, bool) or int(steps) != steps or steps < 0:
-        raise ValueError(f"steps must be a non-negative integer, got {steps}")
-    steps = int(steps)
+    steps = count("steps", steps, 0)
+    count("checkpoints", checkpoints, 1)
     positive("divergence_factor", divergence_factor)
+    if threads is not None:
+        threads = count("threads", threads, 1)
     x0 = batch_array("x0", x0, problem.batch, problem.dim)
     part = Blocks(problem.dim, blocks)
     sched: Schedule = as_schedule(schedule, steps=max(steps, 1))
-    thresholds = np.asarray(gap_thresholds, dtype=np.float64).reshape(-1)
+    thresholds = non_negative_array("gap_thresholds", gap_thresholds).reshape(-1)
     if ball_radius is not None:
-        ball_radius = finite_array("ball_radius", ball_radius)
+        ball_radius = non_negative_array("ball_radius", ball_radius)
 
     rotated = (isinstance(problem, Quadratic) and not problem.diagonal_form
                and rule.rotation_invariant and part.single)
@@ -403,10 +453,18 @@ def simulate(problem: Problem, rule: UpdateRule, x0, steps: int, schedule=0.1, *
 
     stats = _Stats(problem.batch, steps, log_checkpoints(steps, checkpoints), thresholds,
                    ball_radius, xstar is not None)
-    run = _run_fused if _fused_applies(work, rule, part, steps, record_path) else _run_numpy
-    active, diverged_at, errors, path = run(work, rule, part, x, steps, sched, cap, stats,
-                                            progress, record_path)
+    if _fused_applies(work, rule, part, steps, record_path):
+        active, diverged_at, errors, path = _run_fused(work, rule, part, x, steps, sched, cap,
+                                                       stats, progress, _threads(threads))
+    else:
+        active, diverged_at, errors, path = _run_numpy(work, rule, part, x, steps, sched, cap,
+                                                       stats, progress, record_path)
     diverged = diverged_at >= 0
+    for i in _overflowing(work, x, active):
+        errors[int(i)] = (f"overflow: problem {i}: the squared norm of the gradient or iterate "
+                          f"overflows at the last iterate (a normalised step is then 0: the "
+                          f"run is stuck, not bounded)")
+        active[i] = False
 
     final = x.copy()
     final[~active] = np.nan

@@ -59,3 +59,23 @@ def batch_array(name: str, value, batch: int, dim: int) -> np.ndarray:
     if arr.shape != (batch, dim):
         raise ValueError(f"{name} must have shape ({batch}, {dim}) or ({dim},), got {arr.shape}")
     return np.array(arr, dtype=np.float64)
+
+
+def count(name: str, value, lo: int = 0) -> int:
+    """Return ``value`` as an int after checking it is an integer ``>= lo`` (``3.0`` is fine)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be an integer >= {lo}, got {type(value).__name__}")
+    if not isinstance(value, numbers.Integral) and (not np.isfinite(value)
+                                                    or int(value) != value):
+        raise ValueError(f"{name} must be an integer >= {lo}, got {value}")
+    if value < lo:
+        raise ValueError(f"{name} must be an integer >= {lo}, got {int(value)}")
+    return int(value)
+
+
+def non_negative_array(name: str, value) -> np.ndarray:
+    """Return ``value`` as a float64 array after checking it is finite and ``>= 0``."""
+    arr = finite_array(name, value)
+    if np.any(arr < 0):
+        raise ValueError(f"{name} must be >= 0, got {arr[arr < 0].reshape(-1)[0]:g}")
+    return arr

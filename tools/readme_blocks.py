@@ -124,8 +124,8 @@ def verify_table(report: dict) -> str:
     for r in rows:
         ratio = "–" if r["worst_ratio"] is None else f"{r['worst_ratio']:.3g}"
         verdict = r["verdict"]
-        if r.get("proved") and verdict == "violated":
-            verdict = "**VIOLATED**"
+        if (r.get("proved") and verdict == "violated") or verdict == "not tight":
+            verdict = f"**{verdict.upper()}**"
         lines.append("| " + " | ".join(_cell(v) for v in (
             f"`{r['id']}`", r["section"], r["kind"], r["confidence"], verdict, r["cases"],
             ratio, r.get("summary") or headline(r["finding"]))) + " |")

@@ -53,6 +53,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                      help="LARS: plain gradient step when ||x|| < tau")
     run.add_argument("--weight-decay", type=finite_float, default=0.0)
     run.add_argument("--momentum", type=finite_float, default=None)
+    run.add_argument("--threads", type=positive_int, default=None,
+                     help="threads of the fused kernel (LARS on quadratics; default: every "
+                          "core, or NUMBA_NUM_THREADS); the results do not depend on it")
     p.add_argument("--json", metavar="PATH", help="write the per-problem summary ('-' = stdout)")
 
 
@@ -87,14 +90,19 @@ def _rule(args):
 
 def _table(traj) -> str:
     rows = [("statistic", "min", "median", "max")]
+    ok = ~np.isin(np.arange(traj.batch), list(traj.errors))
     for name in ("max_dist", "min_norm", "min_gap", "tail_radius"):
-        v = getattr(traj, name)
+        v = getattr(traj, name)[ok]
         v = v[np.isfinite(v)]
         cells = [f"{f(v):.4g}" if v.size else "-" for f in (np.min, np.median, np.max)]
         rows.append((name, *cells))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     lines.append(f"diverged: {int(traj.diverged.sum())} of {traj.batch}")
+    if traj.errors:
+        overflow = sum(m.startswith("overflow:") for m in traj.errors.values())
+        lines.append(f"errors: {len(traj.errors)} of {traj.batch} (overflow: {overflow}; "
+                     f"left out of the statistics above; see --json)")
     return "\n".join(lines)
 
 
@@ -103,7 +111,7 @@ def run(args) -> int:
     prob, x0 = _problem(args)
     rule = _rule(args)
     schedule = as_schedule(args.lam, args.schedule, steps=args.steps)
-    traj = simulate(prob, rule, x0, args.steps, schedule, progress=None)
+    traj = simulate(prob, rule, x0, args.steps, schedule, progress=None, threads=args.threads)
     if args.json != "-":
         print(f"{rule.name} on {prob.batch} quadratic(s) in R^{prob.dim}, "
               f"{args.steps} steps, lambda={args.lam:g} ({args.schedule})")

@@ -179,4 +179,6 @@ def check_conjecture(ctx: Context, members=None) -> Verdict:
                f"||x0 - x*|| = {lars['sup_dist_over_dist0']:.3g}"
                f"{', DIVERGED' if lars['diverged'] else ''}")
     return Verdict("refuted", cases, None, finding, witness, details={"evidence": counts},
-                   figure_data=figures.WitnessTrend(norms, cos))
+                   figure_data=figures.WitnessTrend(norms, cos),
+                   summary=f"verified witness: cos alpha {cos[0]:.3g} -> "
+                           f"{cos[-1]:.3g} as ||x|| grows to {norms[-1]:.3g}")

@@ -23,13 +23,15 @@ Identities are compared with the named relative tolerances below; a ratio is
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from larscheck.proofs_check import figures
 from larscheck.proofs_check.context import Context
 from larscheck.proofs_check.measure import lars_step
 from larscheck.proofs_check.registry import register
-from larscheck.proofs_check.verdict import Verdict, describe_ratio, fit_rate, worst_case
+from larscheck.proofs_check.verdict import Verdict, attained, describe_ratio, fit_rate, worst_case
 from larscheck.sims import LARS, Quadratic, SmoothProblem
 from larscheck.sims.convex_family import ConvexFamily
 from larscheck.theory import one_d
@@ -211,7 +213,9 @@ def check_interval(ctx: Context, interval=None) -> Verdict:
     details = {"worst_ratio_wide": float(np.max(wide_ratio)),
                "sympy_proof_narrow": bool(proof), "sympy_proof_wide": bool(proof_wide),
                "beyond_escaped": escaped}
-    finding = (f"images stay in I for {cases} points; {describe_ratio(worst)} (the ends are "
+    verdict, ratio_text, tight = attained(verdict, ratio, inside, worst)  # I is tight
+    details.update(tight)
+    finding = (f"images stay in I for {cases} points; {ratio_text} (the ends are "
                f"reached: I is tight); wider interval worst {details['worst_ratio_wide']:.4g}; "
                f"SymPy proof (0<lambda<1): I {'proved' if proof else 'NOT proved'}, wider "
                f"{'proved' if proof_wide else 'NOT proved'}; beyond (1 <= lambda < 2): "
@@ -225,7 +229,7 @@ def check_interval(ctx: Context, interval=None) -> Verdict:
     data = figures.CobwebData(orbit, xs_plot, lam_plot,
                               float(one_d.INTERVAL_LO(xs_plot, lam_plot)),
                               float(one_d.INTERVAL_HI(xs_plot, lam_plot)),
-                              lambda g: _multiplier_law(g, xs_plot, lam_plot))
+                              partial(_multiplier_law, xstar=xs_plot, lam=lam_plot))
     return Verdict(verdict, cases, worst, finding, witness, beyond=int((~inside).sum()),
                    details=details, figure_data=data)
 
@@ -279,7 +283,8 @@ def check_steps(ctx: Context, law=None) -> Verdict:
                    f"simulated = predicted in {exact}/{cases} starts outside I "
                    f"(predicted up to {int(np.max(pred[outside]))} steps); "
                    f"{int(boundary[outside].sum())} boundary starts; {describe_ratio(worst)}",
-                   witness, beyond=int((~outside).sum()))
+                   witness, beyond=int((~outside).sum()),
+                   summary=f"simulated = predicted in {exact}/{cases} starts outside I")
 
 
 @register(
@@ -355,7 +360,9 @@ def check_exact_hit(ctx: Context) -> Verdict:
                    f"{cases} problems; perturbed points miss by >= {np.min(miss):.2g} |x*|; "
                    f"random orbits ({path.shape[1] - 1} steps) never hit: closest "
                    f"{np.min(closest):.2g} |x*|", witness,
-                   details={"min_orbit_distance": float(np.min(closest))})
+                   details={"min_orbit_distance": float(np.min(closest))},
+                   summary=f"hit points land on x* (relative error {np.max(err):.2g}); "
+                           f"random orbits never hit")
 
 
 @register(
@@ -396,17 +403,21 @@ def check_rate(ctx: Context) -> Verdict:
     params = {"case": idx, "xstar": xstar, "x0": start, "eps": eps, "lam": lam, "predicted": pred}
     verdict, cases, worst, witness = worst_case(ratio, np.ones(ratio.size, bool), params,
                                                 seed=ctx.seed, observed=tail, bound=eps)
+    # claimed attained: the oscillation after entry reaches lambda |x*| = eps in the limit
+    verdict, ratio_text, tight = attained(verdict, ratio, np.ones(ratio.size, bool), worst)
     match = int((first == pred).sum())
     rate = fit_rate(1.0 / rel, first.astype(float), expected=1.0, x_name="|x*|/eps",
                     y_name="iterations", groups=idx)
     rate_f = fit_rate(1.0 / (p["a"][idx] * eps**2), first.astype(float), expected=0.5,
                       x_name="1/eps_f", y_name="iterations", groups=idx)
     finding = (f"with lambda = eps/|x*| every orbit stays within eps after entering "
-               f"({cases} orbits; {describe_ratio(worst)}: the limit lambda |x*| is approached); "
+               f"({cases} orbits; {ratio_text}: the limit lambda |x*| is approached); "
                f"entry step = derived count in {match}/{cases}; fitted {rate.describe()}; in "
                f"f - f*: {rate_f.describe()}")
     return Verdict(verdict, cases, worst, finding, witness, rate=rate,
-                   details={"rate_f": rate_f.to_dict(), "count_matches": match})
+                   details={"rate_f": rate_f.to_dict(), "count_matches": match, **tight},
+                   summary=f"orbits stay within eps after entry; entry step = derived "
+                           f"in {match}/{cases}")
 
 
 @register(
@@ -449,7 +460,9 @@ def check_origin(ctx: Context, law=None) -> Verdict:
                    f"and never change sign ({floored} orbits compared only down to |x| = "
                    f"{NORMAL_FLOOR:g}, where the float64 norm underflows); beyond "
                    f"(1 < lambda < 1.9): {int(crossed.sum())}/{int((~inside).sum())} cross 0",
-                   witness, beyond=int((~inside).sum()), details={"floored": floored})
+                   witness, beyond=int((~inside).sum()), details={"floored": floored},
+                   summary=f"orbits follow x0 (1-lambda)^k to relative "
+                           f"{np.max(rel[inside]):.2g} in {cases} runs")
 
 
 def _convex_1d(kind: str, a, xstar):
@@ -506,7 +519,9 @@ def check_any_convex(ctx: Context) -> Verdict:
     return Verdict(verdict, cases, worst,
                    f"{cases} orbits ({len(CONVEX_KINDS)} functions x {p['a'].size} problems, "
                    f"{steps} steps) equal the quadratic's to relative "
-                   f"{np.max(ratio) * ORBIT_RTOL:.2g}; {describe_ratio(worst)}", witness)
+                   f"{np.max(ratio) * ORBIT_RTOL:.2g}; {describe_ratio(worst)}", witness,
+                   summary=f"{cases} orbits of {len(CONVEX_KINDS)} functions equal the "
+                           f"quadratic's to relative {np.max(ratio) * ORBIT_RTOL:.2g}")
 
 
 @register(
@@ -541,21 +556,32 @@ def check_large_lambda(ctx: Context) -> Verdict:
     dev = np.max(np.where(tail, np.abs(path - p["xstar"][:, None]), 0.0), axis=1)
     ratio = np.where(in_j, dev / one_d.SF_DEVIATION(p["xstar"], p["lam"]), np.inf)
     verdict, cases, worst, witness = worst_case(ratio, np.ones(n, bool), p, seed=ctx.seed)
+    # claimed attained: the derived limsup of |x - x*| is reached by the oscillation
+    verdict, ratio_text, tight = attained(verdict, ratio, np.ones(n, bool), worst)
     pd, x0d, q = one_d_problems(rng, ctx.size(300, 1000), positive=True, lam=(2.05, 4.0))
     traj = ctx.simulate(pd, LARS(), x0d, 400, q["lam"], checkpoints=2)
     orbit = _orbits(ctx, pd, x0d, q["lam"], 60)
     cur, nxt = orbit[:, :-1], orbit[:, 1:]
-    # steps from outside (0, x*) before the simulator froze a diverged orbit (at 0)
-    outside = ~((cur > 0) & (cur < q["xstar"][:, None])) & (cur != 0) & (nxt != 0)
+    # steps from outside (0, x*) while both iterates are recorded: the simulator records NaN
+    # once it has flagged an orbit as diverged, so those steps measure nothing
+    recorded = np.isfinite(cur) & np.isfinite(nxt) & (cur != 0) & (nxt != 0)
+    outside = ~((cur > 0) & (cur < q["xstar"][:, None])) & recorded
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.abs(nxt) / np.abs(cur)
     expected = np.broadcast_to(one_d.DIVERGENCE_RATE(q["lam"])[:, None], factor.shape)
-    rate_err = float(np.max(np.abs(factor - expected)[outside] / expected[outside]))
+    measured = int(outside.sum())
+    rate_err = (float(np.max(np.abs(factor - expected)[outside] / expected[outside]))
+                if measured else float("nan"))
     if not traj.diverged.all() or rate_err > STEP_RTOL:
         verdict = "violated"
+    elif not np.isfinite(rate_err) and verdict != "violated":
+        verdict = "inconclusive"  # a NaN statistic is never a pass
+    growth = (f"growth factor = lambda - 1 to relative {rate_err:.2g} over {measured} recorded "
+              f"steps" if np.isfinite(rate_err) else
+              "growth factor NOT MEASURED (no recorded step outside (0, x*): INCONCLUSIVE)")
     finding = (f"1 < lambda < 2: {int(in_j.sum())}/{n} orbits stay in J after the derived entry "
-               f"step; deviation/limsup {describe_ratio(worst)}; lambda > 2: "
-               f"{int(traj.diverged.sum())}/{q['lam'].size} diverged, growth factor = lambda - 1 "
-               f"to relative {rate_err:.2g}")
+               f"step; deviation/limsup {ratio_text}; lambda > 2: "
+               f"{int(traj.diverged.sum())}/{q['lam'].size} diverged, {growth}")
     return Verdict(verdict, cases, worst, finding, witness,
-                   details={"diverged": int(traj.diverged.sum()), "growth_rel_error": rate_err})
+                   details={"diverged": int(traj.diverged.sum()), "growth_rel_error": rate_err,
+                            "growth_steps": measured, **tight})

@@ -142,10 +142,12 @@ def check_theorem1(ctx: Context, D=None) -> Verdict:
         "diverged_beyond": int((diverged & beyond).sum()),
         "beyond_cases": int(beyond.sum()),
     }
-    nt = (f"; where D exceeds ||x0 - x*|| ({details['cases_D_above_dist0']} cases) the worst "
-          f"ratio is {details['worst_ratio_D_above_dist0']:.3g}" if nontrivial.any() else "")
+    # no tightness is claimed; the ratio 1 is reached where D = ||x0 - x*|| (at k = 0)
+    ratio_text = describe_ratio(worst, details["worst_ratio_D_above_dist0"],
+                                "D = ||x0 - x*||")
+    nt = f" ({details['cases_D_above_dist0']} cases with D > ||x0 - x*||)"
     finding = (f"sup_k ||x_k - x*|| <= D in {cases - int((ratio[inside] > 1 + 1e-9).sum())}/"
-               f"{cases} runs; {describe_ratio(worst)}{nt}; with the tight R: worst "
+               f"{cases} runs; {ratio_text}{nt}; with the tight R: worst "
                f"{details['worst_ratio_tight']:.4g} over {int(tight_in.sum())} runs with "
                f"lambda < 2c_tight ({details['tight_violations']} above 1); beyond 2mu/L: "
                f"{details['diverged_beyond']}/{details['beyond_cases']} runs diverged")
@@ -374,8 +376,11 @@ def check_corollary(ctx: Context, bound=None) -> Verdict:
     finding += "; " + budget.describe()
     data = figures.IterationData(observed, params["K"], bnd_all, inside_all, params["gap0"],
                                  problem_id)
+    short = (f"bound vacuous in {details['bound_above_initial_gap']}/{cases} runs; "
+             f"{rate.y_name} ~ ({rate.x_name})^{rate.exponent:.3g} (statement: {rate.expected:g})"
+             ) if cases else ""
     return Verdict(verdict, cases, worst, finding, witness, beyond=int((~inside_all).sum()),
-                   rate=rate, details=details, figure_data=data,
+                   rate=rate, details=details, figure_data=data, summary=short,
                    slack=budget.rows())
 
 

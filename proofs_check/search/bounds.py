@@ -128,12 +128,14 @@ class BoundSpec:
     evaluate: Callable[[Case, np.ndarray], tuple[float, float]]
 
     def ratio(self, case: Case, z: np.ndarray | None = None) -> float:
-        """``observed / bound`` at ``z`` (default the case's own); NaN when undefined."""
+        """``observed / bound`` at ``z`` (default the case's own): ``inf`` for a diverged
+        run (a violation, never dropped), NaN only when the case is outside the
+        statement's hypotheses or undefined (an unusable start)."""
         observed, bound = self.evaluate(case, case.z if z is None else np.asarray(z, float))
         observed, bound = np.float64(observed), np.float64(bound)
         with np.errstate(divide="ignore", invalid="ignore"):
             r = observed / bound
-        return float(r) if np.isfinite(r) else np.nan
+        return float(r) if not np.isnan(r) else np.nan
 
 
 def strongly_convex_problems(kappa_max: float = 1e4) -> st.SearchStrategy:
@@ -254,6 +256,15 @@ def _usable(run: _Run | None) -> bool:
     return run is not None and not run.traj.diverged[0] and run.delta > 0
 
 
+def _unusable(run: _Run | None) -> tuple[float, float]:
+    """``(observed, bound)`` of a run that is not :func:`_usable`: ``(inf, 1)`` for a
+    diverged run (inside the hypotheses: a violation), NaN for no run or a run through
+    the origin (``delta = 0``: outside Theorem 2's assumption)."""
+    if run is not None and run.traj.diverged[0]:
+        return np.inf, 1.0
+    return np.nan, np.nan
+
+
 def _theorem1_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
     """``sup_{k >= 1} ||x_k - x*||`` against ``D`` (``k = 0`` is excluded: ``D >= ||x0 - x*||``
     by definition, which would make every case trivially tight)."""
@@ -285,7 +296,7 @@ def _theorem2_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
     lam = case.extra["lam"]
     run = _run(case, z, lam)
     if not _usable(run):
-        return np.nan, np.nan
+        return _unusable(run)
     return _gap_ratio(run.traj, lambda k: bounds.theorem2_bound(
         k, lam, run.xstar_norm, run.dist0, run.gap0, run.delta, run.mu, run.L, "tight"))
 
@@ -305,7 +316,7 @@ def _corollary_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
         return np.nan, np.nan
     run = _run(case, z, lam_opt)
     if not _usable(run):
-        return np.nan, np.nan
+        return _unusable(run)
     _, bound = bounds.corollary21(STEPS, xs, dist0, gap0, run.delta, mu, L, lam_max, "tight")
     return float(run.traj.min_gap[0]), float(bound)
 
@@ -315,7 +326,7 @@ def _recursion_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
     lam = case.extra["lam"]
     run = _run(case, z, lam, record_path=True)
     if not _usable(run):
-        return np.nan, np.nan
+        return _unusable(run)
     const = theory.theorem2_constants(lam, run.xstar_norm, run.dist0, run.gap0, run.delta,
                                       run.mu, run.L, "tight")
     p = case.problem
@@ -339,7 +350,7 @@ def _theorem3_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
     lam0 = case.extra["lam"]
     run = _run(case, z, PolynomialDecay(lam0, STEPS, 2))
     if not _usable(run):
-        return np.nan, np.nan
+        return _unusable(run)
     const = theory.theorem2_constants(lam0, run.xstar_norm, run.dist0, run.gap0, run.delta,
                                       run.mu, run.L, "tight")
     s1, s2 = _poly_sums(STEPS)

@@ -29,6 +29,8 @@ values (``kappa = 1``, ``||x*|| = 1``, ...).
 
 from __future__ import annotations
 
+import functools
+import numbers
 from collections.abc import Sequence
 
 import numpy as np
@@ -36,7 +38,8 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from larscheck.sims.convex_family import ATOMS, ConvexFamily
-from larscheck.sims.problems import Quadratic
+from larscheck.sims.problems import Problem, Quadratic
+from larscheck.sims.validation import positive
 
 #: Spectrum shapes drawn by :func:`spectra`.
 SPECTRUM_SHAPES = ("two-point", "clustered", "geometric", "near-degenerate", "uniform")
@@ -53,6 +56,106 @@ MIN_DIRECTION_NORM = 1e-3
 MIN_SPAN_SINGULAR_VALUE = 1e-3
 
 
+
+# --- argument checks: a bad argument fails when the strategy is made, naming it -----------
+
+def _validated(check):
+    """Run ``check(*args, **kwargs)`` when the strategy is built, before any draw."""
+    def decorate(factory):
+        @functools.wraps(factory)
+        def public(*args, **kwargs):
+            check(*args, **kwargs)
+            return factory(*args, **kwargs)
+        return public
+    return decorate
+
+
+def _given(value) -> bool:
+    return value is not None and not isinstance(value, st.SearchStrategy)
+
+
+def _int_arg(name: str, value, lo: int) -> None:
+    if not _given(value):
+        return
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer >= {lo} or a strategy, "
+                        f"got {type(value).__name__}")
+    if value < lo:
+        raise ValueError(f"{name} must be an integer >= {lo}, got {value}")
+
+
+def _real_arg(name: str, value, *, allow_zero: bool = False, at_least: float | None = None):
+    if not _given(value):
+        return
+    value = positive(name, value, allow_zero=allow_zero)
+    if at_least is not None and value < at_least:
+        raise ValueError(f"{name} must be >= {at_least}, got {value}")
+
+
+def _names_arg(name: str, value, allowed) -> None:
+    if value is None:
+        return
+    if isinstance(value, str) or not isinstance(value, Sequence) or not value:
+        raise TypeError(f"{name} must be a non-empty sequence of names among {tuple(allowed)}, "
+                        f"got {value!r}")
+    bad = [v for v in value if v not in allowed]
+    if bad:
+        raise ValueError(f"{name}: unknown {bad}; choose from {tuple(allowed)}")
+
+
+def _log_uniform_args(lo, hi):
+    _real_arg("lo", lo)
+    _real_arg("hi", hi)
+    if lo > hi:
+        raise ValueError(f"log_uniform needs lo <= hi, got ({lo}, {hi})")
+
+
+def _unit_vectors_args(dim):
+    _int_arg("dim", dim, 1)
+
+
+def _spectra_args(dim, mu=1.0, kappa=None, shapes=SPECTRUM_SHAPES):
+    _int_arg("dim", dim, 1)
+    _real_arg("mu", mu)
+    _real_arg("kappa", kappa, at_least=1.0)
+    _names_arg("shapes", shapes, SPECTRUM_SHAPES)
+
+
+def _quadratics_args(dim=None, mu=1.0, kappa=None, xstar_norm=None, rotate=None,
+                     shapes=SPECTRUM_SHAPES):
+    _spectra_args(dim, mu, kappa, shapes)
+    _real_arg("xstar_norm", xstar_norm)
+    if _given(rotate) and not isinstance(rotate, bool):
+        raise TypeError(f"rotate must be a bool or a strategy, got {type(rotate).__name__}")
+
+
+def _starts_args(problem, distance=None, kinds=START_KINDS):
+    if not isinstance(problem, Problem):
+        raise TypeError(f"problem must be a larscheck Problem (e.g. drawn by quadratics()), "
+                        f"got {type(problem).__name__}")
+    _real_arg("distance", distance)
+    _names_arg("kinds", kinds, START_KINDS)
+
+
+def _rates_args(threshold, lo=1e-3, hi=1.0 - 1e-6):
+    _real_arg("threshold", threshold)
+    _real_arg("lo", lo)
+    _real_arg("hi", hi)
+    if not lo <= hi <= 1:
+        raise ValueError(f"rates needs 0 < lo <= hi <= 1 (fractions of the threshold), "
+                         f"got lo={lo}, hi={hi}")
+
+
+def _convex_functions_args(dim=None, mu=None, kinds=None, atoms=None, weights=None):
+    _int_arg("dim", dim, 1)
+    _real_arg("mu", mu, allow_zero=True)
+    _names_arg("kinds", kinds, sorted(ATOMS))
+    _int_arg("atoms", atoms, 1)
+    if weights is not None and not isinstance(weights, st.SearchStrategy):
+        raise TypeError(f"weights must be a strategy of floats, got {type(weights).__name__}")
+
+
+@_validated(_log_uniform_args)
 def log_uniform(lo: float, hi: float) -> st.SearchStrategy[float]:
     """Floats ``10**e`` with ``e`` uniform-ish in ``[log10 lo, log10 hi]`` (shrinks to ``e = 0``
     when 1 is in range, else to ``lo``)."""
@@ -68,6 +171,7 @@ def _as_strategy(value) -> st.SearchStrategy:
     return value if isinstance(value, st.SearchStrategy) else st.just(value)
 
 
+@_validated(_unit_vectors_args)
 @st.composite
 def unit_vectors(draw, dim: int) -> np.ndarray:
     """Unit vectors in ``R^dim`` (drawn coordinates in ``[-1, 1]``, normalised)."""
@@ -77,6 +181,7 @@ def unit_vectors(draw, dim: int) -> np.ndarray:
     return v / norm
 
 
+@_validated(_spectra_args)
 @st.composite
 def spectra(draw, dim: int, mu: float = 1.0, kappa=None,
             shapes: Sequence[str] = SPECTRUM_SHAPES) -> np.ndarray:
@@ -131,6 +236,7 @@ def _orthogonal(draw, dim: int) -> np.ndarray:
     return q * np.where(np.diagonal(r) < 0, -1.0, 1.0)
 
 
+@_validated(_quadratics_args)
 @st.composite
 def quadratics(draw, dim=None, mu=1.0, kappa=None, xstar_norm=None, rotate=None,
                shapes: Sequence[str] = SPECTRUM_SHAPES) -> Quadratic:
@@ -172,6 +278,7 @@ def _eigenvectors(problem) -> np.ndarray:
     return np.eye(problem.dim)
 
 
+@_validated(_starts_args)
 @st.composite
 def starts(draw, problem, distance=None, kinds: Sequence[str] = START_KINDS) -> np.ndarray:
     r"""A starting point ``x0`` (shape ``(1, n)``) for a drawn problem of batch one.
@@ -214,6 +321,7 @@ def starts(draw, problem, distance=None, kinds: Sequence[str] = START_KINDS) -> 
     return x0[None]
 
 
+@_validated(_rates_args)
 def rates(threshold: float, lo: float = 1e-3, hi: float = 1.0 - 1e-6) -> st.SearchStrategy[float]:
     r"""``lambda = s * threshold`` with ``s`` in ``[lo, hi]``: log-uniform over the range plus
     the edges (``s`` close to 1, i.e. lambda just inside the threshold, and ``s = lo``).
@@ -232,6 +340,7 @@ def rates(threshold: float, lo: float = 1e-3, hi: float = 1.0 - 1e-6) -> st.Sear
     return frac.map(lambda s: float(s * threshold))
 
 
+@_validated(_convex_functions_args)
 @st.composite
 def convex_functions(draw, dim=None, mu=None, kinds: Sequence[str] | None = None,
                      atoms=None, weights=None) -> ConvexFamily:

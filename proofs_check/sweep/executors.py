@@ -17,13 +17,18 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from urllib.parse import urlsplit
 
 #: Scheduler address schemes Dask's communication layer understands.
 SCHEMES = ("tcp", "tls", "ws", "wss", "inproc", "ucx")
+
+#: Fresh pools started for the unfinished items after a worker process dies.
+POOL_RESTARTS = 3
 
 #: Default seconds to wait for the scheduler to answer and for a first worker.
 CONNECT_TIMEOUT = 10.0
@@ -74,21 +79,46 @@ class LocalPool:
         return f"{self.workers} local process{'es' if self.workers > 1 else ''}"
 
     def imap_unordered(self, fn: Callable, items: Iterable) -> Iterator:
-        """Yield ``fn(item)`` for every item, in completion order."""
-        items = list(items)
-        if self.workers == 1 or len(items) <= 1:
-            for item in items:
+        """Yield ``fn(item)`` for every item, in completion order.
+
+        A worker that dies (killed, out of memory) breaks the pool; the items
+        it had not finished are run again in a fresh pool, at most
+        :data:`POOL_RESTARTS` times, after which ``OSError`` says so (the
+        results already yielded stand).
+        """
+        todo = dict(enumerate(items))
+        if self.workers == 1 or len(todo) <= 1:
+            for item in todo.values():
                 yield fn(item)
             return
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(items)),
+        for restart in range(POOL_RESTARTS + 1):
+            yield from self._one_pool(fn, todo)
+            if not todo:
+                return
+            if restart < POOL_RESTARTS:
+                print(f"larscheck sweep: a local worker process died; running its "
+                      f"{len(todo)} unfinished cell(s) again", file=sys.stderr, flush=True)
+        raise OSError(f"local worker processes died {POOL_RESTARTS + 1} times; "
+                      f"{len(todo)} cell(s) left undone; finished cells are saved, "
+                      f"--resume continues")
+
+    def _one_pool(self, fn: Callable, todo: dict) -> Iterator:
+        """Run ``todo`` (index -> item) in one pool, removing each item as it finishes."""
+        with ProcessPoolExecutor(max_workers=min(self.workers, len(todo)),
                                  mp_context=self._context(),
                                  initializer=_exit_with_parent) as pool:
-            pending = {pool.submit(fn, item) for item in items}
+            pending = {pool.submit(fn, item): key for key, item in todo.items()}
             try:
                 while pending:
-                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for future in finished:
-                        yield future.result()
+                        key = pending.pop(future)
+                        try:
+                            result = future.result()
+                        except BrokenProcessPool:
+                            continue  # run again in the next pool
+                        del todo[key]
+                        yield result
             finally:
                 for future in pending:
                     future.cancel()

@@ -23,6 +23,7 @@ from larscheck.proofs_check.sweep.executors import (
 )
 from larscheck.proofs_check.sweep.grid import SweepSpec
 from larscheck.proofs_check.sweep.store import ResultStore
+from larscheck.sims.validation import count
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike, *, resume: bool = False,
     resume : bool
         Continue ``out`` (same grid only); otherwise ``out`` must be new or empty.
     workers : int, optional
-        Local processes (default: the usable cores). Ignored with ``scheduler``.
+        Local processes, >= 1 (default: the usable cores). Ignored with ``scheduler``.
     scheduler : str, optional
         Dask scheduler address ``tcp://HOST:PORT``: run there instead.
     connect_timeout : float
@@ -73,6 +74,11 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike, *, resume: bool = False,
     progress : bool or None
         Progress bar (cells done / total, ETA); ``None``: only on a terminal.
     """
+    if not isinstance(spec, SweepSpec):
+        raise TypeError(f"spec must be a SweepSpec (build one with spec_from_mapping(...)), "
+                        f"got {type(spec).__name__}")
+    if workers is not None:
+        workers = count("workers", workers, 1)
     cells = spec.cells()
     with ResultStore(out, spec.to_dict(), resume=resume) as store:
         todo = [(cell, spec.settings) for cell in cells if cell.key not in store.done]

@@ -129,6 +129,10 @@ class LARS(keras.optimizers.Optimizer):
         name="lars",
         **kwargs,
     ):
+        if not isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule) \
+                and not callable(learning_rate):
+            # a rate <= 0 would ascend the loss, NaN would poison every weight
+            learning_rate = positive("learning_rate", learning_rate)
         super().__init__(learning_rate=learning_rate, name=name, weight_decay=None, **kwargs)
         self.momentum = in_range("momentum", momentum, 0.0, 1.0)
         self.weight_decay = positive("weight_decay", weight_decay, allow_zero=True)

@@ -111,3 +111,21 @@ def test_verify_prints_plain_when_piped_and_colour_on_a_terminal(monkeypatch, ca
     assert main([*argv, "--wide"]) == 0
     wide = capsys.readouterr().out
     assert "(tolerance 1e-13); worst observed/bound" in wide
+
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+def test_every_short_finding_is_short_and_quotes_its_finding():
+    """Each check's short finding fits :data:`SUMMARY_CHARS` and every number in it is a
+    number of the full finding (a digest of the same data, never a new claim)."""
+    from larscheck.proofs_check.report import verify
+    from larscheck.proofs_check.verdict import SUMMARY_CHARS
+
+    report = verify(seed=0, quick=True, progress=False)
+    for r in report.results:
+        short, full = short_finding(r.verdict), r.verdict.finding
+        assert 0 < len(short) <= SUMMARY_CHARS, (r.statement.id, short)
+        missing = set(NUMBER.findall(short)) - set(NUMBER.findall(full))
+        assert not missing, (r.statement.id, short, missing)
+    assert all(len(line) <= 100 for line in report.table(100).splitlines())

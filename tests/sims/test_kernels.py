@@ -1,7 +1,7 @@
 """The fused kernel (sims.kernels) against the NumPy path of the simulator.
 
-Every run below is done twice, once on each path (the size threshold is moved
-so that each path is forced), and all of the Trajectory must agree.
+Every run below is done twice, once on each path (``_fused_applies`` is patched
+to force the NumPy path), and all of the Trajectory must agree.
 """
 
 import importlib
@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 
+import numba
 import numpy as np
 import pytest
 from numba import njit
@@ -23,6 +24,7 @@ from larscheck.sims import (
     PercentDelta,
     PolynomialDecay,
     Quadratic,
+    kernels,
     random_quadratics,
     simulate,
 )
@@ -39,11 +41,17 @@ INT_FIELDS = ("checkpoints", "first_inside", "first_below", "diverged", "diverge
 
 def both_paths(monkeypatch, *args, **kwargs):
     """``simulate(*args, **kwargs)`` on the NumPy path, then on the fused kernel."""
-    monkeypatch.setattr(sim, "FUSED_MIN_UPDATES", np.iinfo(np.int64).max)
-    reference = simulate(*args, **kwargs)
-    monkeypatch.setattr(sim, "FUSED_MIN_UPDATES", 0)
+    with monkeypatch.context() as m:
+        m.setattr(sim, "_fused_applies", lambda *_: False)
+        reference = simulate(*args, **kwargs)
+    assert sim._fused_applies(*_work(args[0], args[1]), 1, False)
     fused = simulate(*args, **kwargs)
     return reference, fused
+
+
+def _work(p, rule):
+    """The problem and blocks the simulator hands its engines (the eigenbasis form)."""
+    return (p.diagonal() if rule.rotation_invariant else p), rule, Blocks(p.dim)
 
 
 def assert_same(a, b):
@@ -64,13 +72,15 @@ def spread_batch(seed, B, n, rotate=True):
     return p, x0, lam
 
 
-@pytest.mark.parametrize("n", [2, 3, 8, 13, 50, 128])
+@pytest.mark.parametrize("n", [2, 3, 8, 13, 50, 128, 129, 300, 1000])
 def test_lars_per_problem_rates_with_divergence(monkeypatch, n):
     # B = 45 is not a multiple of the pack size; lambda up to 4 makes some runs diverge.
-    # (The largest size is drawn diagonal: its 45 QR factorisations would cost more than
-    # the test; rotated draws of the others cover the change of basis.)
+    # Above 128 coordinates NumPy splits its sums in halves (pairwise_plan). (Sizes from
+    # 128 on are drawn diagonal: their 45 QR factorisations would cost more than the test;
+    # rotated draws of the others cover the change of basis.)
     p, x0, lam = spread_batch(n, 45, n, rotate=n < 100)
-    a, b = both_paths(monkeypatch, p, LARS(), x0, 300, lam, ball_radius=0.5,
+    steps = 300 if n < 1000 else 60
+    a, b = both_paths(monkeypatch, p, LARS(), x0, steps, lam, ball_radius=0.5,
                       gap_thresholds=[1e-6, 1e-2, 1.0], checkpoints=30)
     assert a.diverged.any() and not a.diverged.all()
     assert (a.first_inside >= 0).any() and (a.first_below >= 0).any()
@@ -82,18 +92,58 @@ def test_results_do_not_depend_on_the_pack_size(monkeypatch, pack):
     """Packs of 8 (the last partial) or one partial pack of 48 give the default's results."""
     p, x0, lam = spread_batch(7, 45, 13)
     reference, default = both_paths(monkeypatch, p, LARS(), x0, 200, lam, checkpoints=20)
-    monkeypatch.setattr(importlib.import_module("larscheck.sims.kernels"), "PACK", pack)
+    monkeypatch.setattr(kernels, "pack_size", lambda *_: pack)
     other = simulate(p, LARS(), x0, 200, lam, checkpoints=20)
     assert_same(reference, other)
     assert_same(default, other)
 
 
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="Numba has one thread here")
+@pytest.mark.parametrize("n", [13, 200])
+def test_one_thread_and_two_give_the_same_bits(monkeypatch, n):
+    """Packs run in parallel, but each problem's sums keep their order: 1 thread = 2."""
+    monkeypatch.setattr(kernels, "pack_size", lambda *_: 8)  # several packs per thread
+    p, x0, lam = spread_batch(8, 77, n, rotate=False)
+    runs = [simulate(p, LARS(momentum=0.5), x0, 150, lam, gap_thresholds=[1e-2], threads=t)
+            for t in (1, 2)]
+    assert_same(*runs)
+
+
+def test_threads_are_checked():
+    p, x0, lam = spread_batch(5, 6, 4)
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises((ValueError, TypeError), match="threads"):
+            simulate(p, LARS(), x0, 10, lam, threads=bad)
+    with pytest.raises(ValueError, match="NUMBA_NUM_THREADS"):
+        simulate(p, LARS(), x0, 10, lam, threads=10**6)
+
+
+@pytest.mark.parametrize("dim", [64, 128, 129, 200, 300, 1000, 4097])
+def test_pairwise_plan_is_numpys_tree(dim):
+    """Leaves of at most 128, split as NumPy splits (first half a multiple of 8)."""
+    def tree(lo, cnt):
+        if cnt <= kernels.PAIRWISE_BLOCK:
+            return [(lo, cnt, 1)]
+        half = cnt // 2 - (cnt // 2) % 8
+        return tree(lo, half) + tree(lo + half, cnt - half) + [(lo, cnt, 0)]
+
+    assert [tuple(c) for c in kernels.pairwise_plan(dim).T] == tree(0, dim)
+
+
 def test_pack_size_must_be_a_multiple_of_the_vector_width(monkeypatch):
     p, x0, lam = spread_batch(7, 45, 13)
-    monkeypatch.setattr(sim, "FUSED_MIN_UPDATES", 0)
-    monkeypatch.setattr(importlib.import_module("larscheck.sims.kernels"), "PACK", 12)
+    monkeypatch.setattr(kernels, "pack_size", lambda *_: 12)
     with pytest.raises(ValueError, match="multiple"):
         simulate(p, LARS(), x0, 10, lam)
+
+
+@pytest.mark.parametrize("dim", [1, 10, 50, 129, 5000])
+def test_pack_size_fits_l1_and_feeds_every_thread(dim):
+    for batch, threads in ((1, 1), (100, 2), (10**5, 2), (10**5, 64)):
+        pack = kernels.pack_size(dim, batch, threads)
+        assert pack % kernels.WIDTH == 0 and kernels.WIDTH <= pack <= kernels.MAX_PACK
+        assert pack == kernels.WIDTH or 40 * dim * pack <= kernels.L1_BYTES
+        assert pack == kernels.WIDTH or -(-batch // pack) >= 2 * threads
 
 
 SCHEDULES = {
@@ -140,7 +190,7 @@ RULES = {
 def test_every_rule_option(monkeypatch, name):
     # Diagonal problems, so that the L1 rules (not rotation invariant) take the kernel too.
     p, x0, lam = spread_batch(2, 33, 11, rotate=False)
-    assert sim._fused_applies(p, RULES[name], Blocks(11), 10**9, False)
+    assert sim._fused_applies(p, RULES[name], Blocks(11), 1, False)
     a, b = both_paths(monkeypatch, p, RULES[name], x0, 250, lam / 4, gap_thresholds=[0.1])
     assert_same(a, b)
 
@@ -163,34 +213,43 @@ def test_long_run_in_several_chunks(monkeypatch):
 
 def test_non_finite_gradient_is_a_failure_with_the_same_message(monkeypatch):
     # e * (x - x*) overflows for the first problem at a finite iterate; for the second the
-    # sum of g^2 overflows while g stays finite, which is not a failure.
+    # sum of g^2 overflows while g stays finite: not a failure during the run, but the
+    # step is 0 from then on, so the run ends as an overflow error (issue 18), not bounded.
     eigs = np.array([[1.0, 1e308], [1.0, 1e190], [1.0, 2.0]])
     p = Quadratic(eigs, np.zeros((3, 2)))
     x0 = np.array([[1.0, 10.0], [1.0, 1e10], [3.0, 4.0]])
     a, b = both_paths(monkeypatch, p, LARS(), x0, 20, 0.1)
-    assert list(a.errors) == [0] and "step 0" in a.errors[0]
+    assert list(a.errors) == [0, 1] and "step 0" in a.errors[0]
+    assert a.errors[1].startswith("overflow:")
     assert not a.diverged[1]
     assert_same(a, b)
 
 
-def test_bad_schedule_shape_is_an_error(monkeypatch):
+def test_bad_schedule_shape_is_an_error():
     p, x0, _ = spread_batch(5, 6, 4)
-    monkeypatch.setattr(sim, "FUSED_MIN_UPDATES", 0)
     with pytest.raises(ValueError, match="schedule"):
         simulate(p, LARS(), x0, 10, FromCallable(lambda k: np.ones(4)))
 
 
-@pytest.mark.parametrize("case", ["blocks", "rule", "path", "dim", "rotated-l1", "short"])
+@pytest.mark.parametrize("case", ["blocks", "rule", "path", "rotated-l1"])
 def test_other_cases_take_the_numpy_path(case):
     rng = np.random.default_rng(0)
-    p = random_quadratics(rng, 4, sim.FUSED_MAX_DIM + 1 if case == "dim" else 6)
+    p = random_quadratics(rng, 4, 6)
     work = p if case == "rotated-l1" else p.diagonal()
     rule = {"rule": GradientDescent(), "rotated-l1": PercentDelta()}.get(case, LARS())
     part = Blocks(work.dim, (2, 4) if case == "blocks" else None)
-    steps = 10 if case == "short" else 10**9
-    assert not sim._fused_applies(work, rule, part, steps, case == "path")
-    assert sim._fused_applies(work, LARS(), Blocks(work.dim), 10**9, False) == (
-        case not in ("dim", "rotated-l1"))
+    assert not sim._fused_applies(work, rule, part, 10, case == "path")
+    assert sim._fused_applies(work, LARS(), Blocks(work.dim), 10, False) == (
+        case != "rotated-l1")
+
+
+@pytest.mark.parametrize("size", [(1, 2, 0), (1, 2, 1), (3, 1000, 2), (900, 129, 3)])
+def test_every_size_takes_the_kernel(monkeypatch, size):
+    """No threshold: one problem, no step, or a large dimension."""
+    B, n, steps = size
+    p, x0, lam = spread_batch(9, B, n, rotate=False)
+    a, b = both_paths(monkeypatch, p, LARS(), x0, steps, lam, gap_thresholds=[1.0])
+    assert_same(a, b)
 
 
 @njit
@@ -200,9 +259,9 @@ def _block_sums_of(x, xstar, eigs, pack, l1):
     grad, tot = np.empty_like(x), np.zeros(6 * pack)
     for base in range(0, pack, 8):
         if l1:
-            block_sums(x, xstar, eigs, grad, tot, base, pack, dim, 6)
+            block_sums(x, xstar, eigs, grad, tot, base, pack, 0, dim, 0, 6)
         else:
-            block_sums(x, xstar, eigs, grad, tot, base, pack, dim, 4)
+            block_sums(x, xstar, eigs, grad, tot, base, pack, 0, dim, 0, 4)
     return grad, tot.reshape(6, pack)
 
 
@@ -257,9 +316,9 @@ rng = np.random.default_rng(5)
 p = random_quadratics(rng, 21, 13, mu=0.5, L=40.0, xstar_norm=(0.1, 20.0))
 x0 = p.xstar + 30.0 * rng.standard_normal((21, 13))
 lam = np.exp(rng.uniform(np.log(1e-3), np.log(4.0), 21))
-runs = []
-for threshold in (np.iinfo(np.int64).max, 0):
-    sim.FUSED_MIN_UPDATES = threshold
+runs, fused = [], sim._fused_applies
+for applies in (lambda *_: False, fused):
+    sim._fused_applies = applies
     t = simulate(p, LARS(), x0, 150, lam, gap_thresholds=[1e-3])
     runs.append((t.final_x, t.min_gap, t.max_dist, t.tail_radius, t.first_below, t.diverged_at))
 for a, b in zip(*runs):

@@ -1,5 +1,7 @@
 """The batched simulator: statistics against full paths, invariance, divergence, errors."""
 
+import json
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -187,3 +189,16 @@ def test_simulate_rejects_bad_input(kwargs, exc, match):
     args.update(kwargs)
     with pytest.raises(exc, match=match):
         simulate(**args)
+
+
+def test_cli_threads_option_gives_the_same_json(tmp_path):
+    from larscheck.cli import main
+
+    paths = [tmp_path / f"{t}.json" for t in (1, 2)]
+    for t, path in zip((1, 2), paths, strict=True):
+        assert main(["simulate", "--batch", "40", "--dim", "130", "--steps", "50",
+                     "--threads", str(t), "--json", str(path)]) == 0
+    one, two = (json.loads(p.read_text()) for p in paths)
+    assert (one["inputs"].pop("threads"), two["inputs"].pop("threads")) == (1, 2)
+    assert one == two  # every other byte of the document too
+    assert main(["simulate", "--threads", "0"]) == 2
