@@ -259,12 +259,15 @@ class StabilityData:
         The rows (``L / mu``) and columns (``lambda / 2c_tight``).
     paper : array (len(kappas),)
         The paper's ``2 mu / L`` in units of ``2c_tight``.
+    sharp : array (len(kappas),) or None
+        The sharp threshold ``lambda*(kappa)`` in units of ``2c_tight``.
     """
 
     grid: np.ndarray
     kappas: np.ndarray
     factors: np.ndarray
     paper: np.ndarray
+    sharp: np.ndarray | None = None
 
 
 def stability(v, folder: Path) -> list[str]:
@@ -279,6 +282,10 @@ def stability(v, folder: Path) -> list[str]:
     ax.plot(grid_x + 0.5, np.arange(s.kappas.size) + 0.5, "w--", label="paper 2mu/L")
     ax.axvline(np.interp(0.0, np.log(s.factors), np.arange(s.factors.size)) + 0.5,
                color="r", label="2c_tight")
+    if s.sharp is not None:
+        sharp_x = np.interp(np.log(s.sharp), np.log(s.factors), np.arange(s.factors.size))
+        ax.plot(sharp_x + 0.5, np.arange(s.kappas.size) + 0.5, "m-o", ms=3,
+                label="sharp lambda*(kappa)")
     fig.colorbar(im, label="fraction bounded")
     ax.set(xlabel="lambda / 2c_tight", ylabel="kappa", title="Stability map of LARS")
     ax.legend(fontsize=8, loc="lower left")

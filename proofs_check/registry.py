@@ -51,7 +51,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from larscheck.proofs_check.context import Context
-from larscheck.proofs_check.verdict import Verdict
+from larscheck.proofs_check.verdict import EVIDENCE, Verdict
 
 #: Package whose modules declare the built-in statements.
 CHECKS_PACKAGE = "larscheck.proofs_check.checks"
@@ -110,6 +110,10 @@ class Statement:
         What the reconstruction's ``confidence`` rests on, in a sentence or two
         (shown by ``larscheck statements``, the documentation and ``report.md``;
         every built-in statement has one).
+    evidence : {"proof", "derivation", "sampled"}
+        What the check's verdict rests on (:data:`~larscheck.proofs_check.verdict.EVIDENCE`);
+        default ``"sampled"``, the weakest, so that no statement claims more than its
+        declaration; a verdict may override it for one run.
     """
 
     id: str
@@ -127,8 +131,11 @@ class Statement:
     order: tuple[int, ...] | None = None
     search: Callable | None = None
     basis: str = ""
+    evidence: str = "sampled"
 
     def __post_init__(self):
+        if self.evidence not in EVIDENCE:
+            raise ValueError(f"evidence must be one of {EVIDENCE}, got {self.evidence!r}")
         if self.kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
         if self.confidence not in CONFIDENCES:

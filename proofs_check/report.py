@@ -13,10 +13,15 @@ JSON schema::
      "statements": [{"id", "section", "title", "kind", "confidence", "proved",
                      "hypotheses", "claim", "how", "latex": [[label, tex], ...],
                      "verdict", "cases", "beyond", "worst_ratio", "summary", "finding",
-                     "witness", "rate", "details",
+                     "evidence", "certificate", "witness", "rate", "details",
                      "slack" (only statements with a proof chain): [{"step", "inequality",
                               "log10_slack_median", "log10_slack_worst", "log10_slack_min",
                               "violations"}, ...]}]}
+
+``evidence`` is ``"proof"``, ``"derivation"`` or ``"sampled"``
+(:data:`~larscheck.proofs_check.verdict.EVIDENCE`); ``certificate`` is ``null`` or
+``{"claim", "obligations": {name: {"ok", "method", "result", ...}}, "proved",
+"failed", ...}``.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from dataclasses import dataclass, field
 from larscheck.proofs_check import catalogue
 from larscheck.proofs_check.registry import DEFAULT, Registry, Statement
 from larscheck.proofs_check.terminal import table
-from larscheck.proofs_check.verdict import Verdict, short_finding
+from larscheck.proofs_check.verdict import Verdict, short_finding, verdict_label
 from larscheck.sims.output import (
     atomic_write_text,
     larscheck_version,
@@ -55,6 +60,16 @@ class Result:
         v = self.verdict.verdict
         return (self.statement.proved and v == "violated") or v == "not tight"
 
+    @property
+    def evidence(self) -> str:
+        """What the verdict rests on: the verdict's own, else the statement's declared."""
+        return self.verdict.evidence or self.statement.evidence
+
+    @property
+    def label(self) -> str:
+        """The verdict as tabulated (:func:`~larscheck.proofs_check.verdict.verdict_label`)."""
+        return verdict_label(self.verdict.verdict, self.evidence)
+
     def to_dict(self) -> dict:
         """The JSON record (no timing)."""
         s, v = self.statement, self.verdict
@@ -64,7 +79,7 @@ class Result:
             "claim": s.claim, "how": s.how, "latex": [list(p) for p in s.latex()],
             "verdict": v.verdict, "cases": v.cases, "beyond": v.beyond,
             "worst_ratio": v.worst_ratio, "summary": short_finding(v), "finding": v.finding,
-            "witness": v.witness,
+            "evidence": self.evidence, "certificate": v.certificate, "witness": v.witness,
             "rate": None if v.rate is None else v.rate.to_dict(), "details": v.details,
         } | ({} if v.slack is None else {"slack": v.slack})
 
@@ -127,7 +142,7 @@ class Report:
             v = r.verdict
             ratio = "-" if v.worst_ratio is None else f"{v.worst_ratio:.3g}"
             out.append((r.statement.id, r.statement.section, r.statement.confidence,
-                        v.verdict.upper() if r.alarm else v.verdict, str(v.cases), ratio,
+                        r.label.upper() if r.alarm else r.label, str(v.cases), ratio,
                         v.finding if wide else short_finding(v)))
         return out
 
@@ -181,12 +196,14 @@ class Report:
                     f"- hypotheses: {s.hypotheses}", f"- claim: {s.claim}",
                     f"- how checked: {s.how}"]
             out += [f"- {label}: $${tex}$$" for label, tex in s.latex()]
-            out += [f"- **verdict: {v.verdict}** — {v.cases} cases within the hypotheses, "
+            out += [f"- **verdict: {r.label}** (evidence: {r.evidence}) — {v.cases} cases "
+                    f"within the hypotheses, "
                     f"{v.beyond} beyond; worst ratio "
                     f"{'-' if v.worst_ratio is None else f'{v.worst_ratio:.6g}'}; "
                     f"{r.seconds:.2f} s", f"- finding: {v.finding}"]
             if v.rate is not None:
                 out.append(f"- fitted rate: {v.rate.describe()}")
+            out += _certificate_lines(v.certificate)
             if v.witness is not None:
                 out.append(f"- witness: `{_short(v.witness)}`")
             out += _figure_lines(s.id, figures.get(s.id, []))
@@ -200,6 +217,17 @@ class Report:
     def write_markdown(self, path, figures=None) -> None:
         """Write :meth:`markdown` atomically."""
         atomic_write_text(path, self.markdown(figures))
+
+
+def _certificate_lines(certificate: dict | None) -> list[str]:
+    """Markdown for a certificate: its claim and each obligation's method and result."""
+    if not certificate:
+        return []
+    out = [f"- certificate ({'proved' if certificate.get('proved') else 'NOT proved'}): "
+           f"{certificate.get('claim', '')}"]
+    out += [f"  - {name}: {'ok' if o['ok'] else 'FAILED'} — {o['result']} ({o['method']})"
+            for name, o in certificate.get("obligations", {}).items()]
+    return out
 
 
 def _figure_lines(sid: str, paths: list[str]) -> list[str]:

@@ -37,9 +37,10 @@ def colour_enabled(stream=None) -> bool:
 
 
 def paint(text: str, style: str, on: bool) -> str:
-    """``text`` in ``style`` (a key of :data:`STYLES`, case-insensitive) if ``on``;
-    unknown styles and ``on=False`` leave it plain."""
-    code = STYLES.get(style.lower())
+    """``text`` in ``style`` (a key of :data:`STYLES`, case-insensitive, read up to the
+    first space: ``"refuted (proved)"`` is styled as ``"refuted"``) if ``on``; unknown
+    styles and ``on=False`` leave it plain."""
+    code = STYLES.get(style.lower().split(" ")[0]) if style else None
     return f"\x1b[{code}m{text}\x1b[0m" if on and code else text
 
 

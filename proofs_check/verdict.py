@@ -25,6 +25,18 @@ Verdicts:
   ``1 - TIGHT_RTOL``;
 - ``inconclusive``: too few cases within the hypotheses to say anything, or a
   statistic that should be a number is NaN.
+
+Evidence (:data:`EVIDENCE`), what a verdict rests on:
+
+- ``proof``: SymPy or rigorous (interval / exact rational) arithmetic covering the
+  claim, e.g. a certificate whose obligations an independent checker re-proved;
+- ``derivation``: the statement's formula is derived symbolically and the
+  verdict compares simulations with it;
+- ``sampled``: simulations, searches and float evaluations only.
+
+A statement declares the evidence its check gives (``register(evidence=...)``); a
+verdict may say otherwise for one run (:attr:`Verdict.evidence`), e.g. a
+refutation that is proved when its certificate goes through and numerical when not.
 """
 
 from __future__ import annotations
@@ -41,6 +53,9 @@ VERDICTS = ("holds", "violated", "refuted", "not tight", "inconclusive")
 #: directions and radii, or a finite run), so 1 % leaves a margin of 100 over what
 #: sampling loses, while a bound made 5 % looser (ratio <= 1/1.05 = 0.952) fails.
 TIGHT_RTOL = 1e-2
+
+#: What a verdict rests on (module docstring), strongest first.
+EVIDENCE = ("proof", "derivation", "sampled")
 
 #: Default relative tolerance on ``observed <= bound``: a ratio up to
 #: ``1 + RATIO_RTOL`` still holds. Observed and bound are each computed in
@@ -162,6 +177,11 @@ class Verdict:
         The short finding: at most :data:`SUMMARY_CHARS` characters with the
         numbers that decide the verdict, set by the check for the terminal table and
         the README (:func:`short_finding`); empty: the finding's first clause.
+    evidence : str or None
+        One of :data:`EVIDENCE` for this run; ``None``: the statement's declared one.
+    certificate : dict or None
+        The proof behind ``evidence="proof"`` (obligations with methods and results),
+        written to JSON.
     slack : list of dict or None
         The slack budget of the statement's proof, one record per step of its
         chain (:meth:`larscheck.proofs_check.slack.Budget.rows`); ``None`` for
@@ -178,11 +198,23 @@ class Verdict:
     details: dict = field(default_factory=dict)
     figure_data: object | None = None
     summary: str = ""
+    evidence: str | None = None
+    certificate: dict | None = None
     slack: list | None = None
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {VERDICTS}, got {self.verdict!r}")
+        if self.evidence is not None and self.evidence not in EVIDENCE:
+            raise ValueError(f"evidence must be one of {EVIDENCE}, got {self.evidence!r}")
+
+
+def verdict_label(verdict: str, evidence: str) -> str:
+    """The verdict as the table shows it: a refutation says whether it is proved
+    (``"refuted (proved)"``) or only numerical (``"refuted (numerical)"``)."""
+    if verdict == "refuted":
+        return f"refuted ({'proved' if evidence == 'proof' else 'numerical'})"
+    return verdict
 
 
 def short_finding(verdict: Verdict) -> str:

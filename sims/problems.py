@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from larscheck.sims.resources import require_memory, simulate_bytes
 from larscheck.sims.validation import (
     batch_array,
     count,
@@ -326,6 +327,8 @@ def random_quadratics(rng: np.random.Generator, batch: int, dim: int, *, mu: flo
     if not isinstance(rng, np.random.Generator):
         raise TypeError("rng must be a numpy.random.Generator (np.random.default_rng(seed))")
     batch, dim = count("batch", batch, 1), count("dim", dim, 1)
+    require_memory(simulate_bytes(batch, dim, rotated=rotate and dim > 1),
+                   f"a batch of {batch} problems in R^{dim}")
     mu, L = positive("mu", mu), positive("L", L)
     if mu > L:
         raise ValueError(f"mu must be <= L, got mu={mu}, L={L}")

@@ -38,6 +38,7 @@ from tqdm import tqdm
 
 from larscheck.sims.blocks import Blocks
 from larscheck.sims.problems import Problem, Quadratic
+from larscheck.sims.resources import require_memory, simulate_bytes
 from larscheck.sims.rules import LARS, UpdateRule
 from larscheck.sims.schedules import Constant, Schedule, as_schedule
 from larscheck.sims.validation import batch_array, count, non_negative_array, positive
@@ -434,6 +435,10 @@ def simulate(problem: Problem, rule: UpdateRule, x0, steps: int, schedule=0.1, *
     positive("divergence_factor", divergence_factor)
     if threads is not None:
         threads = count("threads", threads, 1)
+    require_memory(simulate_bytes(problem.batch, problem.dim, steps, record_path=record_path,
+                                  checkpoints=checkpoints),
+                   f"simulate ({problem.batch} problems in R^{problem.dim}, {steps} steps"
+                   f"{', record_path' if record_path else ''})")
     x0 = batch_array("x0", x0, problem.batch, problem.dim)
     part = Blocks(problem.dim, blocks)
     sched: Schedule = as_schedule(schedule, steps=max(steps, 1))

@@ -47,7 +47,7 @@ def _kernel_manager(tmp_path: Path):
 def test_notebooks_found():
     names = [p.stem for p in NOTEBOOKS]
     assert names == ["01_one_dimension", "02_lemma1_theorem1", "03_rates", "04_conjecture1",
-                     "05_experiments", "06_keras_lars"]
+                     "05_experiments", "06_keras_lars", "07_stability_threshold"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

@@ -11,13 +11,17 @@ once) and names the test files that cover it. For every mutant the harness
    installed ``larscheck`` is shadowed; its third-party packages are used as they are);
 4. counts the mutant *killed* when the tests fail (or time out), *survived* when they pass.
 
+Before the mutants, the mapped test files run once unmutated and must pass (else every
+mutant would count as killed by a broken environment).
+
 Usage, from a clone with larscheck's dependencies installed (``pip install -e .[all]``)::
 
     python tools/mutants.py                 # every mutant (about 25 minutes on 2 cores)
     python tools/mutants.py --only verdict  # mutants whose name contains "verdict"
     python tools/mutants.py --list
 
-It prints one line per mutant and the score ``killed / total``; exit 1 if any survived.
+It prints one line per mutant and the score ``killed / total``; exit 1 if any survived,
+2 if the unmutated tests fail.
 """
 
 from __future__ import annotations
@@ -212,6 +216,8 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--only", help="run the mutants whose name contains this text")
     p.add_argument("--list", action="store_true", help="list the mutants and exit")
+    p.add_argument("--no-baseline", action="store_true",
+                   help="skip the unmutated run of the mapped tests (which must pass)")
     args = p.parse_args(argv)
     chosen = [m for m in MUTANTS if not args.only or args.only in m.name]
     if args.list:
@@ -224,6 +230,14 @@ def main(argv=None) -> int:
         make_copy(copy)
         for m in chosen:  # every snippet must occur once before anything is run
             _count(copy, m)
+        if not args.no_baseline:  # else a broken environment would "kill" every mutant
+            files = tuple(sorted({t for m in chosen for t in m.tests}))
+            passed, seconds = run_tests(copy, files)
+            print(f"baseline (no mutation, {len(files)} test files): "
+                  f"{'passed' if passed else 'FAILED'} ({seconds:.0f} s)", flush=True)
+            if not passed:
+                print("the unmutated tests fail: no score", file=sys.stderr)
+                return 2
         for i, m in enumerate(chosen, 1):
             original = apply(copy, m)
             try:

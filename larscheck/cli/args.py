@@ -119,21 +119,6 @@ def _writable_parent(path: Path, text: str) -> None:
                                          "or read-only)")
 
 
-def out_file(text: str) -> str:
-    """argparse type: a file to write (``-`` for stdout), checked before any work starts."""
-    if text == "-":
-        return text
-    if not text.strip():
-        raise argparse.ArgumentTypeError("expected a file path (or - for stdout), got ''")
-    path = Path(text)
-    if path.is_dir():
-        raise argparse.ArgumentTypeError(f"{text!r} is a folder, not a file")
-    if path.exists() and not os.access(path, os.W_OK):
-        raise argparse.ArgumentTypeError(f"{text!r}: cannot overwrite (permission denied)")
-    _writable_parent(path, text)
-    return text
-
-
 def out_dir(text: str) -> str:
     """argparse type: a folder to write into (made if missing), checked before any work."""
     if not text.strip():
@@ -149,11 +134,3 @@ def out_dir(text: str) -> str:
     _writable_parent(path, text)
     return text
 
-
-def in_path(text: str) -> str:
-    """argparse type: an existing file or folder to read."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("expected a path, got ''")
-    if not Path(text).exists():
-        raise argparse.ArgumentTypeError(f"{text!r}: no such file or folder")
-    return text

@@ -8,7 +8,9 @@
   ``--follow-up`` adds the LARS boundedness search (STATEMENTS 3.4);
   ``--check-witness FILE`` re-verifies a witness JSON instead of searching: exit 0
   when it is a verified refutation, 1 when a property fails (each failed one named),
-  2 when the file is not a witness.
+  2 when the file is not a witness; a verified refutation is then certified
+  (:func:`~larscheck.proofs_check.search.certificate.certify_witness`: proved or not,
+  with the failed obligations), which does not change the exit code.
 """
 
 from __future__ import annotations
@@ -93,12 +95,29 @@ def _witness_lines(w: dict, colour: bool) -> list[str]:
     return out
 
 
+def _certificate_line(cert: dict) -> str:
+    """One line on the certificate of a verified witness (refuted proved or numerical)."""
+    if cert["evidence"] == "proof":
+        curve = cert["data"]["curve"]
+        return (f"certificate: PROVED (re-checked): cos alpha(x* + t u + sqrt(t) v) <= "
+                f"{curve['C']} t^(-1/2) for t >= {curve['t0']:.3g}")
+    failed = cert["failed"] or cert["check"]["failed"]
+    return f"certificate: not proved (failed: {', '.join(failed)})"
+
+
 def _check_witness(args) -> int:
     """``--check-witness``: verify a witness file and name what failed."""
+    import json
+    from pathlib import Path
+
+    from larscheck.proofs_check.search.certificate import certify_witness
     from larscheck.proofs_check.search.witness import check_witness_file
     from larscheck.sims.output import write_json
 
     code, verified = check_witness_file(args.check_witness)
+    if code == 0:  # a verified refutation: try to prove it
+        verified["certificate"] = certify_witness(json.loads(Path(args.check_witness)
+                                                             .read_text()))
     if args.json:
         write_json(args.json, verified)
     if args.json != "-":
@@ -109,6 +128,8 @@ def _check_witness(args) -> int:
         print(f"  trend: {verified['trend']['evidence']}")
         print("verified refutation of conjecture1" if code == 0 else
               f"NOT a verified refutation: failed {', '.join(verified['failed'])}")
+        if code == 0:
+            print("  " + _certificate_line(verified["certificate"]))
     return code
 
 

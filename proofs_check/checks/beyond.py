@@ -34,6 +34,7 @@ from larscheck.proofs_check.context import (
 )
 from larscheck.proofs_check.measure import ray_directions, sup_S_on_rays
 from larscheck.proofs_check.registry import register
+from larscheck.proofs_check.search.threshold import sharp_threshold
 from larscheck.proofs_check.verdict import (
     RATIO_RTOL,
     Verdict,
@@ -63,6 +64,7 @@ def _errors_along(problem, path: np.ndarray) -> np.ndarray:
 
 
 @register(
+    evidence="derivation",
     id="theorem2.contraction", section="3.3", title="the one-step recursion in closed form",
     basis=("a question larscheck adds; the one-step inequality is read from the proof of Theorem"
            " 3, and its closed-form solution is derived by SymPy"),
@@ -216,13 +218,29 @@ def check_stability(ctx: Context, threshold=None) -> Verdict:
                f"{min(edge):.3g} (kappa={KAPPAS[int(np.argmin(edge))]:.3g}) .. {max(edge):.3g}; "
                f"i.e. absolute lambda {min(edge_lam):.3g}..{max(edge_lam):.3g}, against the "
                f"paper's 2mu/L = {min(paper):.2g}..{max(paper):.2g}")
+    sharp = sharp_threshold(ctx.rng("stability.sharp"))
+    finding += (f"; sharp threshold lambda*(kappa) = {_span(sharp['lambda_star'])} for kappa "
+                f"{sharp['kappas'][0]:g}..{sharp['kappas'][-1]:g} (bisection brackets within "
+                f"{sharp['precision']:.1g}; lambda* <= 2 proved); "
+                + ("confirmed now: bounded at 0.99 lambda*, diverged at 1.01 lambda*"
+                   if sharp["confirmed"] else "NOT confirmed by this run's check: "
+                   f"{sharp['confirmation']}"))
     details = {"kappas": list(KAPPAS), "factors": list(STABILITY_FACTORS),
-               "bounded_fraction": grid.tolist(), "edge_factor": edge, "edge_lambda": edge_lam}
+               "bounded_fraction": grid.tolist(), "edge_factor": edge, "edge_lambda": edge_lam,
+               "sharp_threshold": sharp}
+    two_c = np.array([float(threshold(1.0, k)) for k in KAPPAS])
+    lam_star = np.interp(np.log(KAPPAS), np.log(sharp["kappas"]), sharp["lambda_star"])
     return Verdict(verdict, int(inside.sum()), None, finding, witness,
                    beyond=int((~inside).sum()), details=details,
                    figure_data=figures.StabilityData(
                        grid, np.array(KAPPAS), np.array(STABILITY_FACTORS),
-                       np.array(paper) / np.array([float(threshold(1.0, k)) for k in KAPPAS])))
+                       np.array(paper) / two_c, lam_star / two_c))
+
+
+def _span(values) -> str:
+    """``"2.00"`` or ``"1.99..2.00"`` (three significant digits)."""
+    lo, hi = min(values), max(values)
+    return f"{lo:#.3g}" if lo == hi else f"{lo:#.3g}..{hi:#.3g}"
 
 
 def rotated(cases: Cases, rng: np.random.Generator) -> Cases:

@@ -21,6 +21,12 @@ or a witness dict ``{"function", "points", "cos_alpha", ...}`` (the format of
 ``verified`` field says; when that verification refutes, it refutes the
 conjecture and takes precedence over the sampled one.
 
+**Certificate.** The witness is then certified
+(:func:`larscheck.proofs_check.search.certificate.certify_witness`): when every
+obligation is proved and re-checked, the verdict's evidence is ``"proof"`` ("refuted
+(proved)") and its certificate is in the JSON; otherwise the refutation stays
+numerical and the finding names the failed obligations.
+
 On the witness, LARS is then run from its farthest point (STATEMENTS 3.4: is
 Theorem 1 still true for merely convex f?) and ``sup ||x_k - x*|| / ||x0 - x*||``
 is reported.
@@ -34,6 +40,7 @@ from larscheck.proofs_check import figures
 from larscheck.proofs_check.context import Context
 from larscheck.proofs_check.measure import cos_alpha
 from larscheck.proofs_check.registry import plugged_search, register
+from larscheck.proofs_check.search.certificate import certify_witness
 from larscheck.proofs_check.search.hooks import conjecture_hook
 from larscheck.proofs_check.search.witness import cos_trend, trend_inputs, verify_witness
 from larscheck.proofs_check.verdict import Verdict
@@ -121,7 +128,9 @@ def lars_on_witness(ctx: Context, function: dict, start) -> dict:
         "r = 1e1..1e7 (uniform samples + local search continued over r); power-law trend; "
         "a candidate witness verified independently (gradient, convexity, smoothness, "
         "uniqueness, trend); a plugged adversarial search (registry.plug_search) takes "
-        "precedence",
+        "precedence; the witness is then certified (search.certificate: curve x* + t u + "
+        "sqrt(t) v fitted, SymPy convexity/smoothness/uniqueness, cos alpha <= C t^(-1/2) by "
+        "an explicit bound in interval arithmetic, re-checked in exact arithmetic)",
     formulas=(),
     figure=figures.conjecture, search=conjecture_hook,
 )
@@ -172,7 +181,13 @@ def check_conjecture(ctx: Context, members=None) -> Verdict:
     witness["lars"] = lars_on_witness(ctx, witness["function"], witness["points"][-1])
     kinds = "+".join(a["kind"] for a in witness["function"]["atoms"])
     lars = witness["lars"]
-    finding = (f"REFUTED by a verified witness ({source}; atoms {kinds}): cos alpha falls from "
+    try:
+        certificate = certify_witness(witness)
+    except ValueError as exc:  # e.g. too few points to fit a curve: no certificate
+        certificate = {"evidence": "sampled", "error": str(exc)}
+    proved = certificate["evidence"] == "proof"
+    finding = (f"REFUTED ({'proved' if proved else 'numerical'}) by a verified witness "
+               f"({source}; atoms {kinds}): {_certificate_note(certificate)}; cos alpha falls from "
                f"{cos[0]:.3g} at ||x|| = {norms[0]:.3g} to {cos[-1]:.3g} at {norms[-1]:.3g} "
                f"(slope {witness['verified']['trend']['slope']:.3g}); {summary}; LARS "
                f"(lambda = {lars['lambda']}) from the farthest point: sup ||x_k - x*|| / "
@@ -181,4 +196,19 @@ def check_conjecture(ctx: Context, members=None) -> Verdict:
     return Verdict("refuted", cases, None, finding, witness, details={"evidence": counts},
                    figure_data=figures.WitnessTrend(norms, cos),
                    summary=f"verified witness: cos alpha {cos[0]:.3g} -> "
-                           f"{cos[-1]:.3g} as ||x|| grows to {norms[-1]:.3g}")
+                           f"{cos[-1]:.3g} as ||x|| grows to {norms[-1]:.3g}",
+                   evidence="proof" if proved else "sampled", certificate=certificate)
+
+
+def _certificate_note(certificate: dict) -> str:
+    """What the certificate (:func:`~.search.certificate.certify_witness`) establishes, or
+    which obligations failed (the builder's and the independent checker's)."""
+    if "error" in certificate:
+        return f"no certificate ({certificate['error']})"
+    curve = certificate["data"]["curve"]
+    if certificate["evidence"] == "proof":
+        return (f"certificate re-checked, cos alpha(x* + t u + sqrt(t) v) <= {curve['C']} "
+                f"t^(-1/2) for all t >= {curve['t0']:.3g}")
+    failed = list(dict.fromkeys(certificate["failed"] + certificate["check"]["failed"]))
+    reasons = "; ".join(f"{k}: {certificate['obligations'][k]['result']}" for k in failed)
+    return f"certificate FAILED ({reasons or 'builder and checker disagree'})"

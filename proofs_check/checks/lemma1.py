@@ -10,6 +10,10 @@
 - ``cos_bound.tight`` (3.1): ``cos alpha >= 2 sqrt(mu L)/(mu + L)``, measured at
   points on the same kind of rays; also how loose the paper's ``mu/L`` is.
 
+The last two are also proved by SymPy (:mod:`larscheck.theory.certificates.tight`,
+:func:`with_proof`): their evidence is ``"proof"`` when the proof goes through and the
+measurements agree.
+
 Problems: the default quadratics (n in {1, 2, 10, 100}) and regularised
 logistic losses (n in {2, 10}); rates ``factor x threshold`` with factors
 inside (< 1), at (= 1) and beyond (> 1) the statement's threshold.
@@ -17,9 +21,11 @@ inside (< 1), at (= 1) and beyond (> 1) the statement's threshold.
 
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 
 import numpy as np
+import sympy as sp
 
 from larscheck.proofs_check import figures
 from larscheck.proofs_check.context import (
@@ -34,6 +40,8 @@ from larscheck.proofs_check.measure import cos_alpha, ray_directions, sup_S_on_r
 from larscheck.proofs_check.registry import register
 from larscheck.proofs_check.verdict import Verdict, attained, describe_ratio, worst_case
 from larscheck.theory import bounds
+from larscheck.theory.certificates import tight
+from larscheck.theory.formulas import L, mu
 
 #: Rates relative to the statement's threshold: inside, at, beyond.
 FACTORS = (0.1, 0.5, 0.9, 0.99, 1.0, 1.5, 4.0)
@@ -153,14 +161,20 @@ def check_lemma1(ctx: Context, radius=None) -> Verdict:
     hypotheses="f mu-strongly convex, L-smooth; 0 < lambda < 2c with the tight "
                "c = 2 sqrt(mu L)/(mu + L)",
     claim="S_lambda lies in the ball of radius lambda ||x*|| / (2c - lambda) around x*",
-    how="as lemma1, against the radius with the tight c; the ratio says how tight it is",
+    how="as lemma1, against the radius with the tight c; the ratio says how tight it is; "
+        "SymPy proof of the containment and of a point of S_lambda at distance R "
+        "(theory.certificates.tight)",
     formulas=(("cos bound (tight)", bounds.COS_TIGHT), ("radius", bounds.LEMMA1_RADIUS)),
     figure=partial(figures.radius, name="lemma1_explicit_radius",
                    label="Constructive radius (tight c)"),
+    evidence="proof",
 )
-def check_explicit_radius(ctx: Context, radius=None) -> Verdict:
-    """The constructive radius with the tight ``c``; ``radius`` overrides it (for tests)."""
-    return _check_radius(ctx, "tight", radius)
+def check_explicit_radius(ctx: Context, radius=None, constant=None) -> Verdict:
+    """The constructive radius with the tight ``c``; ``radius`` overrides it (for tests).
+
+    Backed by :func:`~larscheck.theory.certificates.tight.prove_explicit_radius` of the
+    cos bound ``constant`` (SymPy, default the tight ``c``)."""
+    return with_proof(_check_radius(ctx, "tight", radius), tight.prove_explicit_radius(constant))
 
 
 @register(
@@ -171,13 +185,21 @@ def check_explicit_radius(ctx: Context, radius=None) -> Verdict:
     hypotheses="f mu-strongly convex with L-Lipschitz gradient, x != x*",
     claim="cos alpha >= 2 sqrt(mu L)/(mu + L) (and it is attained); the paper uses mu/L",
     how="cos alpha at points x* + t d (t on a log grid, random and two-eigenvector directions) "
-        "of the quadratic and logistic problems; ratio = bound / observed (1 = attained)",
+        "of the quadratic and logistic problems; ratio = bound / observed (1 = attained); "
+        "SymPy proof that the constant is the minimum over SPD spectra in [mu, L] "
+        "(reduction to the extreme eigenvalues, two-point minimum, attaining point) "
+        "and bounds cos alpha for the class (theory.certificates.tight)",
     formulas=(("tight", bounds.COS_TIGHT), ("paper", bounds.COS_PAPER)),
-    figure=figures.cos_bound,
+    figure=figures.cos_bound, evidence="proof",
 )
-def check_cos_bound(ctx: Context, cos_bound=None) -> Verdict:
-    """``min cos alpha`` per problem against ``cos_bound(mu, L)`` (default: the tight bound)."""
-    cos_bound = cos_bound or partial(bounds.cos_lower_bound, variant="tight")
+def check_cos_bound(ctx: Context, cos_bound=None, constant=None) -> Verdict:
+    """``min cos alpha`` per problem against ``cos_bound(mu, L)`` (default: the tight bound),
+    backed by :func:`~larscheck.theory.certificates.tight.prove_cos_bound` of ``constant``
+    (a SymPy expression in ``mu``, ``L``; default the tight one, and then also the
+    numeric bound when ``cos_bound`` is not given)."""
+    if cos_bound is None:
+        cos_bound = (partial(bounds.cos_lower_bound, variant="tight") if constant is None
+                     else sp.lambdify((mu, L), constant, "numpy"))
     rng = ctx.rng("cos_bound.directions")
     parts, mins = [], []
     for cases in geometry_cases(ctx):
@@ -207,4 +229,20 @@ def check_cos_bound(ctx: Context, cos_bound=None) -> Verdict:
                     "paper_looseness_median": float(np.median(loose)),
                     "closest_quadratic": details["worst_ratio_nontrivial"]})
     data = figures.CosBoundData(params["kappa"], observed, bound, paper)
-    return Verdict(verdict, cases, worst, finding, witness, details=details, figure_data=data)
+    return with_proof(Verdict(verdict, cases, worst, finding, witness, details=details,
+                              figure_data=data), tight.prove_cos_bound(constant))
+
+
+def with_proof(verdict: Verdict, proof: dict) -> Verdict:
+    """``verdict`` backed by a SymPy ``proof`` (:mod:`larscheck.theory.certificates.tight`):
+    evidence ``"proof"`` when every obligation is proved and the sampled verdict agrees
+    (``holds``), else ``"sampled"``; the finding says which obligations failed, and the
+    proof is the verdict's certificate."""
+    if proof["proved"]:
+        note = f"SymPy proof: {', '.join(proof['obligations'])} proved"
+    else:
+        note = "SymPy proof FAILED: " + ", ".join(
+            f"{name} ({proof['obligations'][name]['result']})" for name in proof["failed"])
+    proved = proof["proved"] and verdict.verdict == "holds"
+    return dataclasses.replace(verdict, finding=f"{verdict.finding}; {note}",
+                               evidence="proof" if proved else "sampled", certificate=proof)

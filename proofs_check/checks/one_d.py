@@ -107,6 +107,7 @@ def _interval(xstar, lam):
 
 
 @register(
+    evidence="derivation",
     id="one_d.update", section="1.1", title="the 1-D update", kind="paper", confidence="high",
     basis=("the update rule is the one formula the stored text keeps word for word; on a 1-D "
            "quadratic it reduces to this form by substitution, so nothing is guessed"),
@@ -134,6 +135,7 @@ def check_update(ctx: Context, law=None) -> Verdict:
 
 
 @register(
+    evidence="derivation",
     id="one_d.sign", section="1.2", title="sign preservation", kind="paper", confidence="high",
     basis=("the text states the sign claim in words and names its condition on lambda; the claim"
            " follows from the update in one line"),
@@ -168,6 +170,7 @@ def check_sign(ctx: Context) -> Verdict:
 
 
 @register(
+    evidence="proof",
     id="one_d.interval", section="1.3", title="invariant interval", kind="paper",
     basis=("the text describes an interval around x* that the iterates never leave; its end "
            "points (1 -/+ lambda) x* are inferred from the update, and a wider interval is "
@@ -231,7 +234,15 @@ def check_interval(ctx: Context, interval=None) -> Verdict:
                               float(one_d.INTERVAL_HI(xs_plot, lam_plot)),
                               partial(_multiplier_law, xstar=xs_plot, lam=lam_plot))
     return Verdict(verdict, cases, worst, finding, witness, beyond=int((~inside).sum()),
-                   details=details, figure_data=data)
+                   details=details, figure_data=data,
+                   evidence=_proof_evidence(verdict, proof, proof_wide))
+
+
+def _proof_evidence(verdict: str, *proofs) -> str:
+    """``"proof"`` when the SymPy proofs of theory (for ``x* > 0``; ``x* < 0`` is its
+    mirror image, the 1-D LARS map being odd in ``(x, x*)``) all go through and the
+    sampled verdict agrees, else ``"derivation"``."""
+    return "proof" if verdict == "holds" and all(bool(p) for p in proofs) else "derivation"
 
 
 #: The arguments of the ceilings of the 1.4 laws (from theory's expressions), to
@@ -243,6 +254,7 @@ _ARG_BELOW = Formula("1d.steps_from_below.argument", one_d.STEPS_FROM_BELOW.expr
 
 
 @register(
+    evidence="derivation",
     id="one_d.steps", section="1.4", title="iterations to reach I", kind="paper",
     basis=("the text gives the order O(|ln(x0/x*)|/lambda) in words; the exact ceiling formulas "
            "are derived here from the update, not read from the paper"),
@@ -288,6 +300,7 @@ def check_steps(ctx: Context, law=None) -> Verdict:
 
 
 @register(
+    evidence="proof",
     id="one_d.no_skip", section="1.5", title="no jumping over I", kind="paper", confidence="high",
     basis=("stated plainly in the text and forced by the update (one step from outside lands no "
            "farther than the interval's far end)"),
@@ -319,10 +332,12 @@ def check_no_skip(ctx: Context) -> Verdict:
     return Verdict(verdict, cases, worst,
                    f"{steps} steps from outside I in {cases} orbits, none past the far end; "
                    f"{describe_ratio(worst)}; SymPy proof: {'proved' if proof else 'NOT proved'}",
-                   witness, details={"steps_checked": steps, "sympy_proof": bool(proof)})
+                   witness, details={"steps_checked": steps, "sympy_proof": bool(proof)},
+                   evidence=_proof_evidence(verdict, proof))
 
 
 @register(
+    evidence="derivation",
     id="one_d.exact_hit", section="1.6", title="exact hits of x*", kind="paper",
     basis=("the text says x* is hit exactly only from two special points; the points x*/(1 +/- "
            "lambda) are solved from the update, the paper's notation is lost"),
@@ -366,6 +381,7 @@ def check_exact_hit(ctx: Context) -> Verdict:
 
 
 @register(
+    evidence="derivation",
     id="one_d.rate", section="1.7", title="eps-accuracy needs lambda <= eps/|x*|",
     basis=("the text gives lambda <= eps/|x*| and an O(1/eps) count; whether eps measures "
            "distance or f - f* is not recoverable, so larscheck reports both"),
@@ -421,6 +437,7 @@ def check_rate(ctx: Context) -> Verdict:
 
 
 @register(
+    evidence="derivation",
     id="one_d.origin", section="1.8", title="the origin attracts when x0 and x* differ in sign",
     basis=("the text describes the origin trap for starts of the other sign in words; x_k = (1 -"
            " lambda)^k x0 follows directly from the update"),
@@ -525,6 +542,7 @@ def check_any_convex(ctx: Context) -> Verdict:
 
 
 @register(
+    evidence="derivation",
     id="one_d.large_lambda", section="3.5", title="1 <= lambda: sign flips and divergence",
     basis=("a question larscheck adds about rates the paper excludes; its content is what the "
            "1-D update does there, derived rather than reconstructed"),

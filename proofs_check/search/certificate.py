@@ -91,10 +91,11 @@ def certify_member(function: Mapping, u, v, *, claimed_L: float | None = None,
         The curve ``x* + t u + sqrt(t) v``; ``u`` must be exactly orthogonal to the
         quadratic atoms' directions (:func:`~larscheck.theory.certificates.family.null_projection`).
     claimed_L : float, optional
-        Default: the family's ``L`` of the member, raised to the first float (at most
-        :data:`L_ULPS` ulps up) that the exact test proves; the float ``eigvalsh`` behind
-        the family's ``L`` can be an ulp below the exact ``lambda_max`` (recorded in the
-        smoothness obligation as ``family_L``).
+        The claimed smoothness constant (default: the family's ``L`` of the member),
+        raised to the first float (at most :data:`L_ULPS` ulps up) that the exact test
+        proves: the float ``eigvalsh`` behind the family's ``L`` can be an ulp below the
+        exact ``lambda_max`` (recorded in the smoothness obligation as
+        ``claimed_rounding``); a constant smaller than that fails.
     t0, C, expressions
         As in :func:`~larscheck.theory.certificates.family.build_certificate`.
 
@@ -105,18 +106,14 @@ def certify_member(function: Mapping, u, v, *, claimed_L: float | None = None,
         both prove every obligation and agree, else ``"sampled"``).
     """
     member = ConvexFamily.from_dict(function)
-    rounding = None
-    if claimed_L is None:  # the family's L, raised by the few ulps eigvalsh may miss
-        found = smallest_valid_L(function, float(member.L[0]), L_ULPS, expressions)
-        claimed, steps = (float(member.L[0]), None) if found is None else found
-        rounding = {"family_L": float(member.L[0]), "ulps_added": steps}
-    else:
-        claimed = float(claimed_L)
+    start = float(member.L[0]) if claimed_L is None else float(claimed_L)
+    found = smallest_valid_L(function, start, L_ULPS, expressions)
+    claimed, steps = (start, None) if found is None else found
+    rounding = {"claimed_L": start, "ulps_added": steps}
     cert = build_certificate(function, u, v, claimed_L=claimed, t0=t0, C=C,
                              expressions=expressions)
     cert["check"] = check_certificate(cert, expressions)
-    if rounding is not None:
-        cert["obligations"]["smoothness"]["family_L"] = rounding
+    cert["obligations"]["smoothness"]["claimed_rounding"] = rounding
     proved = cert["proved"] and cert["check"]["proved"] and cert["check"]["agrees"]
     cert["evidence"] = "proof" if proved else "sampled"
     floats = [np.array([float(Fraction(x)) for x in cert["data"]["curve"][k]]) for k in "uv"]
@@ -126,12 +123,14 @@ def certify_member(function: Mapping, u, v, *, claimed_L: float | None = None,
 
 def certify_witness(witness: Mapping, expressions: Mapping | None = None) -> dict:
     """Fit the witness curve (:func:`fit_curve`), make ``u`` exact and certify it
-    (:func:`certify_member`); ``fit`` records the residual and how far the exact
+    (:func:`certify_member`, with the witness's claimed ``"L"`` when it has one); ``fit``
+    records the residual and how far the exact
     projection moved ``u``."""
     function = witness["function"]
     u, v, resid = fit_curve(witness["points"], function["xstar"])
     exact_u = null_projection(function, u, expressions)
-    cert = certify_member(function, exact_u, v, expressions=expressions)
+    cert = certify_member(function, exact_u, v, claimed_L=witness.get("L"),
+                          expressions=expressions)
     shift = float(np.linalg.norm(np.array([float(x) for x in exact_u]) - u))
     cert["fit"] = {"points": len(witness["points"]), "max_relative_residual": resid,
                    "projection_shift": shift, "u_float": [float(x) for x in exact_u],

@@ -23,6 +23,7 @@ from larscheck.proofs_check.sweep.executors import (
 )
 from larscheck.proofs_check.sweep.grid import SweepSpec
 from larscheck.proofs_check.sweep.store import ResultStore
+from larscheck.sims.resources import require_memory, simulate_bytes
 from larscheck.sims.validation import count
 
 
@@ -80,6 +81,11 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike, *, resume: bool = False,
     if workers is not None:
         workers = count("workers", workers, 1)
     cells = spec.cells()
+    concurrent = 1 if scheduler else min(workers or available_cores(), max(len(cells), 1))
+    peak = max((simulate_bytes(spec.settings.batch, c.dim, rotated=c.dim > 1) for c in cells),
+               default=0)
+    require_memory(concurrent * peak, f"the sweep ({concurrent} cell(s) at a time, "
+                                      f"batch {spec.settings.batch})")
     with ResultStore(out, spec.to_dict(), resume=resume) as store:
         todo = [(cell, spec.settings) for cell in cells if cell.key not in store.done]
         if scheduler:

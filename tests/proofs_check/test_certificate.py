@@ -50,7 +50,7 @@ def test_found_witness_is_proved(certified):
     _, cert = certified
     assert cert["evidence"] == "proof", cert["failed"]
     assert cert["check"]["proved"] and cert["check"]["agrees"]
-    assert 0 <= cert["obligations"]["smoothness"]["family_L"]["ulps_added"] <= L_ULPS
+    assert 0 <= cert["obligations"]["smoothness"]["claimed_rounding"]["ulps_added"] <= L_ULPS
     # float64 values of cos alpha * sqrt(t) / C along the proved curve: below 1
     assert cert["float_samples"] and all(r <= 1.0 for _, r in cert["float_samples"])
 
@@ -76,3 +76,25 @@ def test_witness_without_a_quadratic_atom_is_not_proved():
     cert = certify_witness({"function": function, "points": points.tolist()})
     assert cert["evidence"] == "sampled" and cert["failed"] == ["decay"]
     assert "Q v = 0" in cert["obligations"]["decay"]["result"]
+
+
+def test_witness_claiming_too_small_an_L_is_not_proved(certified):
+    witness, _ = certified
+    cert = certify_witness({**witness, "L": 0.99 * witness["L"]})
+    assert cert["evidence"] == "sampled" and cert["failed"] == ["smoothness"]
+    assert cert["obligations"]["smoothness"]["claimed_rounding"]["ulps_added"] is None
+
+
+def test_check_witness_prints_the_certificate(certified, tmp_path, capsys):
+    import json
+
+    from larscheck.cli.main import main
+
+    witness, _ = certified
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps(witness))
+    out = tmp_path / "v.json"
+    assert main(["search", "conjecture1", "--check-witness", str(path), "--json",
+                 str(out)]) == 0
+    assert "certificate: PROVED (re-checked)" in capsys.readouterr().out
+    assert json.loads(out.read_text())["certificate"]["evidence"] == "proof"

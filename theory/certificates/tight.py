@@ -57,6 +57,14 @@ def _ok(name: str, ok, method: str, result: str) -> dict:
     return {"name": name, "ok": bool(ok), "method": method, "result": result}
 
 
+def _verdict(obligations: list[dict]) -> dict:
+    """``obligations`` keyed by name (copies: the cached ones stay intact), ``proved`` and
+    ``failed`` (names, in order)."""
+    keyed = {o["name"]: {k: v for k, v in o.items() if k != "name"} for o in obligations}
+    failed = [name for name, o in keyed.items() if not o["ok"]]
+    return {"obligations": keyed, "proved": not failed, "failed": failed}
+
+
 def _zero(expr: sp.Expr) -> bool:
     """``expr`` is identically 0 (SymPy ``simplify``)."""
     return sp.simplify(expr) == 0
@@ -135,8 +143,7 @@ def _prove_cos_bound(constant: sp.Expr) -> dict:
     return {"statement": "cos_bound.tight", "constant": str(constant),
             "claim": f"min over SPD A with spectrum in [mu, L] of cos angle(A d, d) = "
                      f"{constant}; cos alpha >= it for every mu-strongly convex L-smooth f",
-            "obligations": out, "proved": all(o["ok"] for o in out),
-            "failed": [o["name"] for o in out if not o["ok"]]}
+            **_verdict(out)}
 
 
 def prove_cos_bound(constant: sp.Expr | None = None) -> dict:
@@ -146,8 +153,8 @@ def prove_cos_bound(constant: sp.Expr | None = None) -> dict:
     Returns
     -------
     dict
-        ``statement``, ``constant``, ``claim``, ``obligations`` (list of ``{"name", "ok",
-        "method", "result"}``), ``proved`` and ``failed`` (names).
+        ``statement``, ``constant``, ``claim``, ``obligations`` (``{name: {"ok", "method",
+        "result"}}``), ``proved`` and ``failed`` (names).
     """
     return _prove_cos_bound(sp.sympify(bounds.COS_TIGHT.expr if constant is None
                                        else constant))
@@ -156,7 +163,7 @@ def prove_cos_bound(constant: sp.Expr | None = None) -> dict:
 @functools.lru_cache(maxsize=8)
 def _prove_radius(constant: sp.Expr) -> dict:
     cos_proof = prove_cos_bound(constant)
-    lower = next(o for o in cos_proof["obligations"] if o["name"] == "lower_bound")
+    lower = cos_proof["obligations"]["lower_bound"]
     out = [_ok("premise", lower["ok"], "prove_cos_bound (lower_bound)",
                f"cos alpha >= {constant} is proved for the class" if lower["ok"] else
                f"{constant} is not a proved lower bound on cos alpha")]
@@ -191,8 +198,7 @@ def _prove_radius(constant: sp.Expr) -> dict:
     return {"statement": "lemma1.explicit_radius", "constant": str(constant),
             "claim": f"S_lambda lies in the ball about x* of radius {radius} (0 < lambda < 2c), "
                      "and the radius is attained",
-            "obligations": out, "proved": all(o["ok"] for o in out),
-            "failed": [o["name"] for o in out if not o["ok"]]}
+            **_verdict(out)}
 
 
 def prove_explicit_radius(constant: sp.Expr | None = None) -> dict:
