@@ -16,8 +16,6 @@ live in :mod:`larscheck.strategies`.
 
 __version__ = "0.1.0"
 
-from importlib import import_module as _import_module
-
 from larscheck.sims import (
     LARS,
     Adam,
@@ -35,11 +33,13 @@ from larscheck.sims import (
     register_atom,
     simulate,
 )
+from larscheck.theory._lazy import lazy_exports as _lazy_exports
 
 #: Lazily imported public names: name -> module that defines it.
 _LAZY = {
     **dict.fromkeys(
-        ("Formula", "cos_lower_bound", "lemma1_threshold", "lemma1_radius", "theorem1_D",
+        ("Formula", "ProblemConstants", "cos_lower_bound", "lemma1_threshold", "lemma1_radius",
+         "theorem1_D",
          "theorem2_constants", "theorem2_bound", "corollary21", "theorem3_bound",
          "recursion_bound", "steps_to_interval", "regime", "prove_invariance"),
         "larscheck.theory"),
@@ -50,17 +50,9 @@ _LAZY = {
 }
 
 
-def __getattr__(name):
-    if name == "KerasLARS":  # not in __all__: `import *` must not load TensorFlow
-        return _import_module("larscheck.sims.keras.lars").LARS
-    if name in _LAZY:
-        return getattr(_import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'larscheck' has no attribute {name!r}")
-
-
-def __dir__():
-    """The module's names, the lazy ones included (so that completion finds them)."""
-    return sorted({*globals(), *_LAZY, "KerasLARS"})
+# KerasLARS is not in __all__: `from larscheck import *` must not load TensorFlow.
+__getattr__, __dir__ = _lazy_exports(__name__, _LAZY,
+                                     hidden={"KerasLARS": "larscheck.sims.keras.lars:LARS"})
 
 
 __all__ = [

@@ -10,18 +10,15 @@ stays cheap for modules that need only a part of it):
 - :func:`plug_search` plugs an adversarial search into a statement's check.
 """
 
-from importlib import import_module
+from larscheck.theory._lazy import lazy_exports as _lazy_exports
 
+#: Public name -> submodule that defines it.
 _LAZY = {
-    "verify": "report", "Report": "report", "Result": "report",
-    "Statement": "registry", "statements": "registry", "plug_search": "registry",
-    "ORDER": "registry", "Verdict": "verdict", "Rate": "verdict", "Context": "context",
+    "verify": ".report", "Report": ".report", "Result": ".report",
+    "Statement": ".registry", "statements": ".registry", "plug_search": ".registry",
+    "ORDER": ".registry", "Verdict": ".verdict", "Rate": ".verdict", "Context": ".context",
 }
 
 __all__ = sorted(_LAZY)
 
-
-def __getattr__(name):
-    if name in _LAZY:
-        return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = _lazy_exports(__name__, _LAZY)

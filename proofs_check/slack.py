@@ -267,8 +267,7 @@ def descent_constants(params, delta, k_at, rate, sums=None) -> dict:
     from larscheck.theory import bounds
     from larscheck.theory import formulas as fm
 
-    D = bounds.theorem1_D(rate, params["xstar_norm"], params["dist0"], params["mu"],
-                          params["L"], "paper")
+    D = bounds.theorem1_D(rate, bounds.ProblemConstants.of(params), "paper")
     return {fm.D: D, fm.delta: np.where(delta > 0, delta, 1.0), fm.L: params["L"],
             fm.gap0: params["gap0"], fm.xstar_norm: params["xstar_norm"], fm.lam: rate,
             fm.k: np.asarray(k_at, dtype=np.float64), **(sums or {})}

@@ -5,20 +5,22 @@ where ``f(x) = 1/2 sum_j e_j (x_j - x*_j)^2 + f*`` and ``grad f = e * (x - x*)``
 The NumPy path makes about fifteen passes over the ``(B, n)`` iterates per
 step (difference, gradient, ``f``, four norms, the checks, the update), each
 a separate sweep through memory. :func:`lars_quadratic_chunk` instead runs a
-whole chunk of steps on a *pack* of :data:`PACK` problems at a time, stored
-transposed (coordinate ``m`` of problem ``p`` at ``[m, p]``) so that the pack
+whole chunk of steps on a *pack* of problems at a time (:func:`pack_size`: 8 to
+32, so that the pack fits in L1), the packs in parallel, each stored transposed
+(coordinate ``m`` of problem ``p`` at ``[m, p]``) so that the pack
 stays in cache and 8 consecutive problems form one ``<8 x double>`` vector.
 
 The kernel reproduces the NumPy path *operation by operation*, so its results
 equal the NumPy path's bit for bit:
 
 - ``||x||``, ``||x - x*||``, ``||g||``, ``d.g`` (for ``f = 1/2 d.g + f*``) and the L1
-  norms are summed in the order of ``numpy.add.reduce`` over a contiguous row of
-  at most 128 numbers (NumPy's pairwise sum, the same on every platform): element
-  ``m < 8 floor(n/8)`` goes to accumulator ``m mod 8``; the eight are combined as
-  ``((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7))``; the remaining elements are added one by
-  one. (Longer rows are split in halves by NumPy; the simulator does not send them
-  here.)
+  norms are summed in the order of ``numpy.add.reduce`` over a contiguous row
+  (NumPy's pairwise sum, the same on every platform). A block of at most 128
+  numbers: element ``m < 8 floor(n/8)`` goes to accumulator ``m mod 8``; the eight
+  are combined as ``((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7))``; the remaining elements
+  are added one by one. A longer row is split in two, the first part
+  ``n/2`` rounded down to a multiple of 8, recursively, and the two sums added
+  (:func:`pairwise_plan`), so any dimension runs here.
 - The step is :meth:`larscheck.sims.rules.LARS.apply` written out per element
   (``v = m v + r d``, ``x -= lambda_k v``: the rate multiplies the velocity),
   with every option of the rule (``trust_coefficient``, ``eps``,

@@ -30,7 +30,7 @@ from larscheck.sims import (
     simulate,
 )
 from larscheck.sims.schedules import as_schedule
-from larscheck.theory import one_d
+from larscheck.theory import one_d_exact
 
 RNG = np.random.default_rng(0)
 Q = Quadratic([[1.0, 2.0]], [[1.0, 1.0]])
@@ -130,19 +130,19 @@ CASES = {
     "schedule-unknown-kind": (lambda: as_schedule(0.1, "cosine", steps=10), ValueError,
                               "cosine"),
     # theory
-    "steps-to-interval-lam-negative": (lambda: one_d.steps_to_interval(1.0, 2.0, -0.1),
+    "steps-to-interval-lam-negative": (lambda: one_d_exact.steps_to_interval(1.0, 2.0, -0.1),
                                        ValueError, "lam must be"),
-    "steps-to-interval-lam-nan": (lambda: one_d.steps_to_interval(1.0, 2.0, np.nan),
+    "steps-to-interval-lam-nan": (lambda: one_d_exact.steps_to_interval(1.0, 2.0, np.nan),
                                   ValueError, "lam must be"),
-    "steps-to-interval-x0-text": (lambda: one_d.steps_to_interval("a", 2.0, 0.1), TypeError,
+    "steps-to-interval-x0-text": (lambda: one_d_exact.steps_to_interval("a", 2.0, 0.1), TypeError,
                                   "x0"),
-    "regime-lam-zero": (lambda: one_d.regime(0.0), ValueError, "lam must be"),
+    "regime-lam-zero": (lambda: one_d_exact.regime(0.0), ValueError, "lam must be"),
     "lemma1-threshold-mu-negative": (lambda: larscheck.lemma1_threshold(-1.0, 2.0),
                                      ValueError, "mu"),
     "lemma1-threshold-variant": (lambda: larscheck.lemma1_threshold(1.0, 2.0, "loose"),
                                  ValueError, "variant"),
-    "theorem1-D-L-below-mu": (lambda: larscheck.theorem1_D(0.1, 1.0, 1.0, 2.0, 1.0),
-                              ValueError, "L"),
+    "theorem1-D-L-below-mu": (lambda: larscheck.theorem1_D(0.1, larscheck.ProblemConstants(
+        mu=2.0, L=1.0, xstar_norm=1.0, dist0=1.0)), ValueError, "mu must be <= L"),
     # the sweep (issue 18: workers=0 meant all cores; a dict spec raised AttributeError)
     "run-sweep-workers-zero": (lambda: run_sweep(SPEC, "never.jsonl", workers=0), ValueError,
                                "workers must be an integer >= 1"),

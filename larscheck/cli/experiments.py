@@ -81,9 +81,10 @@ def _save_paths(args, names: list[str]) -> dict[str, Path]:
 
 def _predicted_region(mu: float, L: float, lam: float, xstar_norm: float) -> float:
     """Radius around ``x*`` that LARS with fixed ``lam`` never leaves once inside (theory)."""
-    from larscheck.theory.bounds import theorem1_D  # SymPy work: only when Figure 1 runs
+    from larscheck.theory.bounds import ProblemConstants, theorem1_D  # SymPy: only for Figure 1
 
-    return float(theorem1_D(lam, xstar_norm, 0.0, mu, L, variant="tight"))
+    problem = ProblemConstants(mu=mu, L=L, xstar_norm=xstar_norm, dist0=0.0)
+    return float(theorem1_D(lam, problem, variant="tight"))
 
 
 def _run_one(name: str, args):

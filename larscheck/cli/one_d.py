@@ -66,42 +66,42 @@ def _fmt(v) -> str:
 def compute(x0: float, xstar: float, lam: float, eps: float | None = None,
             steps: int | None = None) -> dict:
     """The one-d result as a JSON-ready dict (see the module docstring)."""
-    from larscheck.theory import one_d
+    from larscheck.theory import one_d, one_d_exact
 
-    predicted = float(one_d.steps_to_interval(x0, xstar, lam, exact=True))
+    predicted = float(one_d_exact.steps_to_interval(x0, xstar, lam, exact=True))
     if steps is None:
         steps = DEFAULT_STEPS if math.isinf(predicted) else \
             int(min(2 * predicted + SLACK_STEPS, MAX_AUTO_STEPS))
     path, diverged_at = _simulate(x0, xstar, lam, steps)
-    inside = np.flatnonzero(one_d.in_target(path, xstar, lam))
+    inside = np.flatnonzero(one_d_exact.in_target(path, xstar, lam))
     lo, hi = sorted((float(one_d.INTERVAL_LO(abs(xstar), lam)),
                      float(one_d.INTERVAL_HI(abs(xstar), lam))))
     sign = 1.0 if xstar >= 0 else -1.0
     hits = np.flatnonzero(path == xstar)
     out = {
         "x0": x0, "xstar": xstar, "lam": lam,
-        "regime": one_d.regime(lam),
-        "description": one_d.describe(x0, xstar, lam),
+        "regime": one_d_exact.regime(lam),
+        "description": one_d_exact.describe(x0, xstar, lam),
         "interval": sorted((sign * lo, sign * hi)),
-        "target_set": [list(t) for t in one_d.target_set(xstar, lam)],
+        "target_set": [list(t) for t in one_d_exact.target_set(xstar, lam)],
         "steps_to_interval": None if math.isinf(predicted) else int(predicted),
         "steps_to_interval_float_formula": _none_if_inf(
-            float(one_d.steps_to_interval(x0, xstar, lam))),
+            float(one_d_exact.steps_to_interval(x0, xstar, lam))),
         "simulated_steps": int(inside[0]) if inside.size else None,
         "simulated_horizon": steps,
         "simulated_final_x": None if diverged_at is not None else float(path[-1]),
         "simulated_diverged_at": diverged_at,
         "simulated_exact_hit_step": int(hits[0]) if hits.size else None,
-        "exact_hit_points": one_d.exact_hit_points(xstar, lam),
+        "exact_hit_points": one_d_exact.exact_hit_points(xstar, lam),
         "claims_need": one_d.CLAIMS_NEED,
     }
     if eps is not None:
-        lam_eps = float(one_d.eps_lambda(eps, xstar))
+        lam_eps = float(one_d_exact.eps_lambda(eps, xstar))
         out["eps"] = eps
         out["eps_lambda"] = None if math.isinf(lam_eps) else lam_eps
         usable = lam_eps if lam_eps < 1 else None
         out["eps_steps"] = None if usable is None else _none_if_inf(
-            float(one_d.steps_to_interval(x0, xstar, usable, exact=True)))
+            float(one_d_exact.steps_to_interval(x0, xstar, usable, exact=True)))
     return out
 
 

@@ -290,11 +290,11 @@ def check_percentdelta(ctx: Context, scale: float = 1.0) -> Verdict:
         traj = ctx.simulate(rc.problem, PercentDelta(), rc.x0, ctx.size(300, 800), lam,
                         checkpoints=2)
         observed = (sup, traj.max_dist)
-        equiv = (bounds.lemma1_radius(scaled, q["xstar_norm"], q["mu"], q["L"], "tight"),
-                 bounds.theorem1_D(scaled, q["xstar_norm"], q["dist0"], q["mu"], q["L"],
-                                   "tight"))
-        plain = (bounds.lemma1_radius(lam, q["xstar_norm"], q["mu"], q["L"], "tight"),
-                 bounds.theorem1_D(lam, q["xstar_norm"], q["dist0"], q["mu"], q["L"], "tight"))
+        problem = bounds.ProblemConstants.of(q)
+        equiv = (bounds.lemma1_radius(scaled, problem, "tight"),
+                 bounds.theorem1_D(scaled, problem, "tight"))
+        plain = (bounds.lemma1_radius(lam, problem, "tight"),
+                 bounds.theorem1_D(lam, problem, "tight"))
         escaped = (unbounded, traj.diverged)
         for name, obs, eq, pl, esc in zip(("radius", "D"), observed, equiv, plain, escaped,
                                           strict=True):

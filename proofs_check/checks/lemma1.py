@@ -78,12 +78,13 @@ def measure_S(ctx: Context, variant: str, factors=FACTORS):
 
 
 def _check_radius(ctx: Context, variant: str, radius=None) -> Verdict:
-    """Compare the measured extent of ``S_lambda`` with ``radius(lam, ||x*||, mu, L)``."""
+    """Compare the measured extent of ``S_lambda`` with ``radius(lam, ProblemConstants)``."""
     radius = radius or partial(bounds.lemma1_radius, variant=variant)
     params, sup, unbounded = measure_S(ctx, variant)
-    lam, xs, mu, L = params["lam"], params["xstar_norm"], params["mu"], params["L"]
+    lam, mu, L = params["lam"], params["mu"], params["L"]
+    problem = bounds.ProblemConstants.of(params)
     inside = params["factor"] < 1.0
-    bound = radius(lam, xs, mu, L)  # inf where lambda >= 2c: no bound there
+    bound = radius(lam, problem)  # inf where lambda >= 2c: no bound there
     ratio = np.where(unbounded, np.inf, sup / bound)
     verdict, cases, worst, witness = worst_case(ratio, inside, params, seed=ctx.seed,
                                                 observed=sup, bound=bound)
@@ -108,7 +109,7 @@ def _check_radius(ctx: Context, variant: str, radius=None) -> Verdict:
         ratio_text = describe_ratio(worst, details["worst_ratio_kappa_above_1"], "kappa = 1")
     extra = ""
     if variant == "paper":
-        r_other = sup / bounds.lemma1_radius(lam, xs, mu, L, other)
+        r_other = sup / bounds.lemma1_radius(lam, problem, other)
         details["worst_ratio_tight_radius"] = float(np.max(r_other[inside])) if cases else None
         details["between_thresholds"] = int(between.sum())
         details["between_bounded"] = int((between & ~unbounded).sum())

@@ -15,6 +15,17 @@ makes :math:`h\|g\| = \lambda\|x\|`) is a constraint,
 returns both numbers); :func:`worst_one_step_any_gradient` maximises the SDP
 value over ``G`` on a grid and compares with
 :data:`~larscheck.theory.contraction.WORST_DIST_SQ` (the tight cos bound).
+
+Why it stays, and why not in ``verify``: it declares no statement (the registry
+imports it and finds none) and ``verify`` does not run it, because it needs the
+optional extra and its numbers would then depend on the installed solver. It is
+public API for users with the extra (README, *PEP cross-check*): an independent
+solver's confirmation that the closed form of :mod:`larscheck.theory.contraction`
+(which recovers the tight cos bound, and which ``larscheck search`` checks LARS steps
+against) is the worst case of one step. Its
+agreement is *evidence* at the points solved, not a proof; the proof is the SymPy
+derivation in :mod:`~larscheck.theory.contraction`. ``tests/proofs_check/test_search_pep.py``
+runs it (skipped without PEPit).
 """
 
 from __future__ import annotations

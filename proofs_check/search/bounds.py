@@ -51,7 +51,7 @@ Specs (statement ids of the verify registry):
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -204,7 +204,8 @@ def _lemma1_evaluate(variant: str):
         p = case.problem
         mu, L, xs = _constants(p)
         lam = case.extra["lam"]
-        radius = float(bounds.lemma1_radius(lam, xs, mu, L, variant))
+        problem = bounds.ProblemConstants(mu=mu, L=L, xstar_norm=xs)
+        radius = float(bounds.lemma1_radius(lam, problem, variant))
         v, s = z[:-1], float(np.clip(z[-1], -30.0, 30.0))
         if not np.isfinite(radius) or np.linalg.norm(v) == 0:
             return np.nan, np.nan
@@ -236,6 +237,13 @@ class _Run(NamedTuple):
     dist0: float
     gap0: float
     delta: float
+
+    def constants(self, *, rates: bool = True) -> bounds.ProblemConstants:
+        """The run's constants; ``rates=False`` leaves out ``gap0`` and ``delta`` (Theorem 1
+        needs neither, and a run that reaches the origin has ``delta = 0``)."""
+        extra = {"gap0": self.gap0, "delta": self.delta} if rates else {}
+        return bounds.ProblemConstants(mu=self.mu, L=self.L, xstar_norm=self.xstar_norm,
+                                       dist0=self.dist0, **extra)
 
 
 def _run(case: Case, x0: np.ndarray, schedule, record_path: bool = False) -> _Run | None:
@@ -272,7 +280,7 @@ def _theorem1_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
     run = _run(case, z, lam, record_path=True)
     if run is None:
         return np.nan, np.nan
-    bound = float(bounds.theorem1_D(lam, run.xstar_norm, run.dist0, run.mu, run.L, "tight"))
+    bound = float(bounds.theorem1_D(lam, run.constants(rates=False), "tight"))
     if run.traj.diverged[0]:
         return np.inf, bound
     later = np.linalg.norm(run.traj.path[1:, 0] - case.problem.xstar[0], axis=1)
@@ -298,7 +306,7 @@ def _theorem2_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
     if not _usable(run):
         return _unusable(run)
     return _gap_ratio(run.traj, lambda k: bounds.theorem2_bound(
-        k, lam, run.xstar_norm, run.dist0, run.gap0, run.delta, run.mu, run.L, "tight"))
+        k, lam, run.constants(), "tight"))
 
 
 def _corollary_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
@@ -310,14 +318,16 @@ def _corollary_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
     if not gap0 > 0:
         return np.nan, np.nan
     # lambda_opt = sqrt(A / (B (K+1))) does not depend on delta (A/B = 2 e0 / (L M^2)).
-    lam_opt, _ = bounds.corollary21(STEPS, xs, dist0, gap0, 1.0, mu, L, lam_max, "tight")
+    problem = bounds.ProblemConstants(mu=mu, L=L, xstar_norm=xs, dist0=dist0, gap0=gap0,
+                                      delta=1.0)
+    lam_opt, _ = bounds.corollary21(STEPS, problem, lam_max, "tight")
     lam_opt = float(lam_opt)
     if not 0 < lam_opt <= lam_max:
         return np.nan, np.nan
     run = _run(case, z, lam_opt)
     if not _usable(run):
         return _unusable(run)
-    _, bound = bounds.corollary21(STEPS, xs, dist0, gap0, run.delta, mu, L, lam_max, "tight")
+    _, bound = bounds.corollary21(STEPS, replace(problem, delta=run.delta), lam_max, "tight")
     return float(run.traj.min_gap[0]), float(bound)
 
 
@@ -327,8 +337,7 @@ def _recursion_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
     run = _run(case, z, lam, record_path=True)
     if not _usable(run):
         return _unusable(run)
-    const = theory.theorem2_constants(lam, run.xstar_norm, run.dist0, run.gap0, run.delta,
-                                      run.mu, run.L, "tight")
+    const = theory.theorem2_constants(lam, run.constants(), "tight")
     p = case.problem
     path = run.traj.path[:, 0]
     gaps = np.array([p.value(x[None])[0] for x in path]) - p.fstar[0]
@@ -351,8 +360,7 @@ def _theorem3_evaluate(case: Case, z: np.ndarray) -> tuple[float, float]:
     run = _run(case, z, PolynomialDecay(lam0, STEPS, 2))
     if not _usable(run):
         return _unusable(run)
-    const = theory.theorem2_constants(lam0, run.xstar_norm, run.dist0, run.gap0, run.delta,
-                                      run.mu, run.L, "tight")
+    const = theory.theorem2_constants(lam0, run.constants(), "tight")
     s1, s2 = _poly_sums(STEPS)
 
     def bound_at(k):

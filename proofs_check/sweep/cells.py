@@ -88,8 +88,9 @@ def _bound_stats(cell, settings, lam, traj, dist0, gap0, finite) -> dict:
         threshold = float(bounds.lemma1_threshold(mu, L, variant))
         entry = {"threshold": threshold, "applies": bool(lam < threshold)}
         if entry["applies"]:
-            radius = float(bounds.lemma1_radius(lam, cell.xstar_norm, mu, L, variant))
-            big_d = bounds.theorem1_D(lam, cell.xstar_norm, dist0, mu, L, variant)
+            problem = bounds.ProblemConstants(mu=mu, L=L, xstar_norm=cell.xstar_norm, dist0=dist0)
+            radius = float(bounds.lemma1_radius(lam, problem, variant))
+            big_d = bounds.theorem1_D(lam, problem, variant)
             escape = float(bounds.THEOREM1_ESCAPE(lam, cell.xstar_norm,
                                                   bounds.cos_lower_bound(mu, L, variant)))
             entry.update(R=radius, D=float(big_d.max()),
@@ -98,10 +99,11 @@ def _bound_stats(cell, settings, lam, traj, dist0, gap0, finite) -> dict:
             gap_ratio = np.full(traj.batch, np.nan)
             steps_ratio = []
             if measured.any():
-                args = (lam, cell.xstar_norm, dist0[measured], gap0[measured], delta[measured],
-                        mu, L, variant)
-                const = bounds.theorem2_constants(*args)
-                bound = bounds.theorem2_bound(cell.steps, *args)
+                run = bounds.ProblemConstants(mu=mu, L=L, xstar_norm=cell.xstar_norm,
+                                              dist0=dist0[measured], gap0=gap0[measured],
+                                              delta=delta[measured])
+                const = bounds.theorem2_constants(lam, run, variant)
+                bound = bounds.theorem2_bound(cell.steps, lam, run, variant)
                 gap_ratio[measured] = traj.min_gap[measured] / bound
                 for j, eps in enumerate(settings.eps):
                     # Solved from Theorem 2's bound; not positive where eps is below its

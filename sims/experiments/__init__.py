@@ -5,7 +5,9 @@
 - :mod:`.logreg`: multinomial logistic regression on digits or MNIST, ``f*`` by L-BFGS;
 - :mod:`.claims`: each qualitative claim of the paper as a check that can fail;
 - :mod:`.runner`: full- and mini-batch training with :mod:`larscheck.sims.rules`;
-- :mod:`.data`, :mod:`.losses`, :mod:`.optimum`, :mod:`.report`, :mod:`.plots`, :mod:`.cmd`.
+- :mod:`.data`, :mod:`.losses`, :mod:`.optimum`, :mod:`.report`, :mod:`.plots`.
+
+The command ``larscheck experiments`` is :mod:`larscheck.cli.experiments`.
 
 Each ``run`` returns a :class:`~.report.Result` (curves, claims, optimum, data).
 """

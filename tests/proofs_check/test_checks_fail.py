@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 from larscheck.proofs_check.checks import beyond as checks_beyond
+from larscheck.proofs_check.checks import decaying as checks_decaying
 from larscheck.proofs_check.checks import lemma1 as checks_lemma1
 from larscheck.proofs_check.checks import one_d as checks_one_d
+from larscheck.proofs_check.checks import one_d_orbits as checks_one_d_orbits
 from larscheck.proofs_check.checks import rates as checks_rates
 from larscheck.theory import bounds, one_d, recursion
 
@@ -41,7 +43,7 @@ CASES = {
     "corollary bound / 1e6": (checks_rates.check_corollary, dict(
         bound=lambda *a, **k: tuple(1e-6 * v for v in bounds.corollary21(*a, **k,
                                                                           variant="paper")))),
-    "theorem3 bound / 1e6": (checks_rates.check_theorem3, dict(scale=1e-6)),
+    "theorem3 bound / 1e6": (checks_decaying.check_theorem3, dict(scale=1e-6)),
     "recursion / 1e6": (checks_beyond.check_contraction,
                         dict(bound=lambda *a: 1e-6 * recursion.recursion_bound(*a))),
     "stability threshold x 100": (checks_beyond.check_stability, dict(
@@ -56,7 +58,7 @@ CASES = {
         law=lambda x0, xs, lam: np.where(x0 > one_d.INTERVAL_HI(xs, lam),
                                          one_d.STEPS_FROM_ABOVE(x0, xs, lam),
                                          one_d.STEPS_FROM_BELOW(x0, xs, lam)) + 1)),
-    "1-D origin law with a wrong rate": (checks_one_d.check_origin, dict(
+    "1-D origin law with a wrong rate": (checks_one_d_orbits.check_origin, dict(
         law=lambda k, x0, lam: one_d.ITERATE_DOWN(k, x0, 1.01 * lam))),
 }
 

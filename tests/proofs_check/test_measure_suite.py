@@ -15,7 +15,8 @@ def test_sup_of_S_is_the_exact_radius_in_one_dimension():
     lam = np.array([0.1, 1.0, 1.9])
     prob = Quadratic(np.full((3, 1), 2.0), xstar)
     sup, unbounded, point = sup_S_on_rays(prob, lam, ray_directions(None, 3, 1, 2))
-    expected = bounds.lemma1_radius(lam, np.abs(xstar[:, 0]), 2.0, 2.0, "tight")
+    expected = bounds.lemma1_radius(
+        lam, bounds.ProblemConstants(mu=2.0, L=2.0, xstar_norm=np.abs(xstar[:, 0])), "tight")
     np.testing.assert_allclose(sup, expected, rtol=1e-8)
     assert not unbounded.any()
     np.testing.assert_allclose(np.abs(point - xstar)[:, 0], sup)

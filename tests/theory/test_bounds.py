@@ -28,6 +28,15 @@ ATTAIN_TOL = 1e-9
 
 A, B = b.A_sym, b.B_sym
 
+
+def consts(mu_, L_, xs, dist0=None, gap0=None, delta=None):
+    """The ProblemConstants the bounds take (the order of the old positional arguments)."""
+    return b.ProblemConstants(mu=mu_, L=L_, xstar_norm=xs, dist0=dist0, gap0=gap0, delta=delta)
+
+
+#: ||x*|| = 2, dist0 = 20, gap0 = 80, delta = 0.3, mu = 1, L = 5.
+P5 = consts(1.0, 5.0, 2.0, 20.0, 80.0, 0.3)
+
 positive = st.floats(1e-3, 1e3)
 
 
@@ -55,29 +64,38 @@ def test_hand_values():
     c_tight = 2 * np.sqrt(10.0) / 11.0
     np.testing.assert_allclose(b.cos_lower_bound(1.0, 10.0), c_tight, rtol=FLOAT_RTOL)
     np.testing.assert_allclose(b.lemma1_threshold(1.0, 10.0, "paper"), 0.2, rtol=FLOAT_RTOL)
-    np.testing.assert_allclose(b.lemma1_radius(0.1, 1.0, 1.0, 10.0, "paper"), 1.0,
+    np.testing.assert_allclose(b.lemma1_radius(0.1, consts(1.0, 10.0, 1.0), "paper"), 1.0,
                                rtol=FLOAT_RTOL)
-    np.testing.assert_allclose(b.lemma1_radius(0.1, 2.0, 1.0, 10.0),
+    np.testing.assert_allclose(b.lemma1_radius(0.1, consts(1.0, 10.0, 2.0)),
                                0.2 / (2 * c_tight - 0.1), rtol=FLOAT_RTOL)
     # R = 1 (paper), D = max(10, 1 + 0.1 * (1 + 1)) = 10, M = 11, A = 10*50/0.5, B = 10*10*121/1.
-    const = b.theorem2_constants(0.1, 1.0, 10.0, 50.0, 0.5, 1.0, 10.0, "paper")
+    const = b.theorem2_constants(0.1, consts(1.0, 10.0, 1.0, 10.0, 50.0, 0.5), "paper")
     np.testing.assert_allclose([const.R, const.D, const.M, const.A, const.B],
                                [1.0, 10.0, 11.0, 1000.0, 12100.0], rtol=FLOAT_RTOL)
-    np.testing.assert_allclose(b.theorem2_bound(9, 0.1, 1.0, 10.0, 50.0, 0.5, 1.0, 10.0, "paper"),
+    np.testing.assert_allclose(b.theorem2_bound(9, 0.1, consts(1.0, 10.0, 1.0, 10.0, 50.0, 0.5),
+                                                "paper"),
                                1000 / (0.1 * 10) + 12100 * 0.1, rtol=FLOAT_RTOL)
     # D from the second branch: x0 = x*, so D = R + lambda (R + |x*|) = 1 + 0.1 * 2.
-    np.testing.assert_allclose(b.theorem1_D(0.1, 1.0, 0.0, 1.0, 10.0, "paper"), 1.2,
+    np.testing.assert_allclose(b.theorem1_D(0.1, consts(1.0, 10.0, 1.0, 0.0), "paper"), 1.2,
                                rtol=FLOAT_RTOL)
 
 
 def test_unbounded_beyond_threshold_and_bad_input():
-    r = b.lemma1_radius(np.array([0.19, 0.2, 0.5]), 1.0, 1.0, 10.0, "paper")
+    r = b.lemma1_radius(np.array([0.19, 0.2, 0.5]), consts(1.0, 10.0, 1.0), "paper")
     assert np.isfinite(r[0]) and np.all(np.isinf(r[1:]))
-    assert np.isinf(b.theorem2_bound(10, 0.3, 1.0, 1.0, 1.0, 1.0, 1.0, 10.0, "paper"))
+    assert np.isinf(b.theorem2_bound(10, 0.3, consts(1.0, 10.0, 1.0, 1.0, 1.0, 1.0), "paper"))
     with pytest.raises(ValueError, match="mu must be <= L"):
         b.cos_lower_bound(2.0, 1.0)
     with pytest.raises(ValueError, match="lam"):
-        b.lemma1_radius(-0.1, 1.0, 1.0, 2.0)
+        b.lemma1_radius(-0.1, consts(1.0, 2.0, 1.0))
+    with pytest.raises(ValueError, match="mu must be <= L"):
+        consts(2.0, 1.0, 1.0)
+    with pytest.raises(ValueError, match="delta must be finite and > 0"):
+        consts(1.0, 2.0, 1.0, 1.0, 1.0, 0.0)
+    with pytest.raises(ValueError, match="theorem1_D needs dist0"):
+        b.theorem1_D(0.1, consts(1.0, 2.0, 1.0))
+    with pytest.raises(ValueError, match="theorem2_constants needs gap0, delta"):
+        b.theorem2_bound(3, 0.1, consts(1.0, 2.0, 1.0, 1.0))
     with pytest.raises(ValueError, match="schedule"):
         b.schedule_sums("cosine", lam=0.1)
     with pytest.raises(ValueError, match="total_steps"):
@@ -120,7 +138,7 @@ def test_points_beyond_lemma1_radius_step_closer(mu_, ratio, frac, xs, beyond, s
     rng = np.random.default_rng(seed)
     prob = random_quadratics(rng, 32, 4, mu=mu_, L=mu_ * ratio, shape="two-point", xstar_norm=xs)
     lam_ = frac * b.lemma1_threshold(mu_, mu_ * ratio)
-    radius = float(b.lemma1_radius(lam_, xs, mu_, mu_ * ratio))
+    radius = float(b.lemma1_radius(lam_, consts(mu_, mu_ * ratio, xs)))
     x = prob.xstar + beyond * radius * random_directions(rng, 32, 4)
     before = np.linalg.norm(x - prob.xstar, axis=1)
     rule, blocks = LARS(), Blocks(4)
@@ -176,14 +194,14 @@ def test_schedule_sums_numeric_against_cumsum(schedule, params, rate):
 
 def test_theorem3_constant_schedule_equals_theorem2():
     kk = np.array([0, 9, 999])
-    t3 = b.theorem3_bound(kk, "constant", dict(lam=0.05), 2.0, 20.0, 80.0, 0.3, 1.0, 5.0)
-    t2 = b.theorem2_bound(kk, 0.05, 2.0, 20.0, 80.0, 0.3, 1.0, 5.0)
+    t3 = b.theorem3_bound(kk, "constant", dict(lam=0.05), P5)
+    t2 = b.theorem2_bound(kk, 0.05, P5)
     np.testing.assert_allclose(t3, t2, rtol=FLOAT_RTOL)
 
 
 def test_theorem3_defaults_match_the_simulator_schedules():
     """``power`` defaults to PolynomialDecay's 2 and InverseDecay's 1; the rest is required."""
-    args = (2.0, 20.0, 80.0, 0.3, 1.0, 5.0)
+    args = (P5,)
     for kind, given_params, default in (("poly", dict(lam0=0.05, total_steps=50), 2),
                                         ("inverse", dict(a=0.05), 1)):
         assert PolynomialDecay(0.05, 50).power == 2 and InverseDecay(0.05).power == 1
@@ -198,15 +216,15 @@ def test_no_bound_beyond_the_threshold_is_inf_even_from_the_minimiser():
     """lambda >= 2c: inf, not NaN, also when f(x0) = f* (A = D e0 / delta with D = inf)."""
     thr = float(b.lemma1_threshold(1.0, 5.0))
     for gap0 in (0.0, 3.0):
-        assert b.theorem2_bound(4, 1.01 * thr, 2.0, 20.0, gap0, 0.3, 1.0, 5.0) == np.inf
-        assert b.theorem2_bound(4, 1.01 * thr, 2.0, 20.0, gap0, 0.3, 1.0, 5.0, form="grad") \
-            == np.inf
-    assert np.isfinite(b.theorem2_bound(4, 0.5 * thr, 2.0, 20.0, 0.0, 0.3, 1.0, 5.0))
+        problem = consts(1.0, 5.0, 2.0, 20.0, gap0, 0.3)
+        assert b.theorem2_bound(4, 1.01 * thr, problem) == np.inf
+        assert b.theorem2_bound(4, 1.01 * thr, problem, form="grad") == np.inf
+    assert np.isfinite(b.theorem2_bound(4, 0.5 * thr, consts(1.0, 5.0, 2.0, 20.0, 0.0, 0.3)))
 
 
 def test_corollary_rejects_negative_steps():
     with pytest.raises(ValueError, match="k must be >= 0"):
-        b.corollary21(-2, 2.0, 20.0, 80.0, 0.3, 1.0, 5.0, 0.05)
+        b.corollary21(-2, P5, 0.05)
 
 
 FORMULAS = [b.COS_PAPER, b.COS_TIGHT, b.LEMMA1_RADIUS, b.THEOREM1_ESCAPE, b.THEOREM1_D,
@@ -236,7 +254,21 @@ def test_lars_runs_stay_within_theorem1_D(variant):
     lam_ = 0.9 * float(b.lemma1_threshold(1.0, 10.0, variant))
     x0 = prob.xstar + np.exp(rng.uniform(-3, 4, (100, 1))) * random_directions(rng, 100, 5)
     traj = simulate(prob, LARS(), x0, 500, lam_)
-    d = b.theorem1_D(lam_, np.linalg.norm(prob.xstar, axis=1),
-                     np.linalg.norm(x0 - prob.xstar, axis=1), prob.mu, prob.L, variant)
+    d = b.theorem1_D(lam_, consts(prob.mu, prob.L, np.linalg.norm(prob.xstar, axis=1),
+                                  np.linalg.norm(x0 - prob.xstar, axis=1)), variant)
     assert not traj.diverged.any()
     assert np.all(traj.max_dist <= d * (1 + FLOAT_RTOL))
+
+
+def test_problem_constants_broadcast_like_the_old_arguments():
+    """Scalar and array fields broadcast against each other and against the rate and step."""
+    xs = np.array([0.5, 1.0, 2.0])
+    columns = consts(1.0, np.array([[2.0], [10.0]]), xs, 3.0, 4.0, 0.25)  # (2, 1) x (3,)
+    got = b.theorem2_bound(np.array([0, 5, 50])[:, None, None], 0.05, columns)
+    assert got.shape == (3, 2, 3)
+    for i, L_ in enumerate((2.0, 10.0)):
+        for j, x in enumerate(xs):
+            one = b.theorem2_bound(5, 0.05, consts(1.0, L_, x, 3.0, 4.0, 0.25))
+            np.testing.assert_array_equal(got[1, i, j], one)
+    assert b.ProblemConstants.of({"mu": 1.0, "L": 2.0, "xstar_norm": 1.0, "kappa": 2.0},
+                                 delta=0.5).delta == 0.5

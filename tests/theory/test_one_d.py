@@ -18,6 +18,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from larscheck.theory import one_d as o
+from larscheck.theory import one_d_exact as ox
+from larscheck.theory import one_d_proofs as op
 from larscheck.theory.formulas import eps, k, lam
 
 X0, XS = o.x0, o.xs
@@ -74,7 +76,7 @@ def test_contracting_steps_equal_exact_brute_force(lam_, ratio, scale, s0, s1):
     x0 = s0 * ratio * scale
     _bounded(x0, xs, lam_)
     expected = brute_steps(x0, xs, lam_)
-    got = o.steps_to_interval(x0, xs, lam_, exact=True)
+    got = ox.steps_to_interval(x0, xs, lam_, exact=True)
     if x0 * xs < 0:  # 1.8: opposite signs never reach I
         assert expected is None and math.isinf(got)
     else:
@@ -87,13 +89,13 @@ def test_sign_flipping_steps_equal_exact_brute_force(n, ratio, s0, s1):
     lam_ = Fraction(n, 1000)
     xs, x0 = Fraction(s1), s0 * ratio
     assume(abs(math.log(ratio)) / -math.log(float(lam_ - 1)) < 400)
-    assert o.steps_to_interval(x0, xs, lam_, exact=True) == brute_steps(x0, xs, lam_)
+    assert ox.steps_to_interval(x0, xs, lam_, exact=True) == brute_steps(x0, xs, lam_)
 
 
 @given(ratio=ratios, s0=signs)
 def test_collapse_steps_equal_exact_brute_force(ratio, s0):
     x0 = s0 * ratio
-    assert o.steps_to_interval(x0, Fraction(1), Fraction(1), exact=True) == \
+    assert ox.steps_to_interval(x0, Fraction(1), Fraction(1), exact=True) == \
         brute_steps(x0, Fraction(1), Fraction(1))
 
 
@@ -103,9 +105,9 @@ def test_boundary_starts(lam_, j, s1):
     xs = Fraction(s1 * 3)
     hi_start = (1 + lam_) * xs / (1 - lam_) ** j  # from above, lands on (1+lambda) x*
     lo_start = (1 - lam_) * xs / (1 + lam_) ** j  # from below, lands on (1-lambda) x*
-    assert o.steps_to_interval(hi_start, xs, lam_, exact=True) == j == brute_steps(hi_start, xs,
+    assert ox.steps_to_interval(hi_start, xs, lam_, exact=True) == j == brute_steps(hi_start, xs,
                                                                                    lam_)
-    assert o.steps_to_interval(lo_start, xs, lam_, exact=True) == j == brute_steps(lo_start, xs,
+    assert ox.steps_to_interval(lo_start, xs, lam_, exact=True) == j == brute_steps(lo_start, xs,
                                                                                    lam_)
     for start, ratio in ((xs / (1 - lam_) ** j, 1 - lam_), (xs / (1 + lam_) ** j, 1 + lam_)):
         x = start
@@ -113,7 +115,7 @@ def test_boundary_starts(lam_, j, s1):
             x = step(x, xs, lam_)
         assert x == xs and step(x, xs, lam_) == xs  # hit, then the step is 0
         assert start * ratio**j == xs
-    below, above = o.exact_hit_points(float(xs), float(lam_))
+    below, above = ox.exact_hit_points(float(xs), float(lam_))
     assert below == pytest.approx(float(xs / (1 + lam_)), rel=1e-15)
     assert above == pytest.approx(float(xs / (1 - lam_)), rel=1e-15)
 
@@ -139,8 +141,8 @@ def test_sympy_exact_evaluation_equals_brute_force(lam_, ratio):
 def test_float_formula_agrees_except_near_ties(lam_, ratio, s0):
     x0 = float(s0 * ratio)
     _bounded(Fraction(x0), Fraction(1), lam_)
-    exact = o.steps_to_interval(Fraction(x0), Fraction(1), Fraction(float(lam_)), exact=True)
-    approx = o.steps_to_interval(x0, 1.0, float(lam_))
+    exact = ox.steps_to_interval(Fraction(x0), Fraction(1), Fraction(float(lam_)), exact=True)
+    approx = ox.steps_to_interval(x0, 1.0, float(lam_))
     if math.isinf(exact):
         assert math.isinf(approx)
         return
@@ -154,7 +156,7 @@ def test_float_formula_agrees_except_near_ties(lam_, ratio, s0):
 
 def test_float_path_is_vectorised():
     x0 = np.array([[50.0, -50.0, 0.0], [1.0, 0.95, 0.01]])
-    got = o.steps_to_interval(x0, 1.0, 0.1)
+    got = ox.steps_to_interval(x0, 1.0, 0.1)
     assert got.shape == (2, 3)
     assert got[0, 0] == 37 and np.isinf(got[0, 1]) and np.isinf(got[0, 2]) and got[1, 0] == 0
 
@@ -217,7 +219,7 @@ def test_lambdified_matches_evalf(formula):
 @pytest.mark.parametrize("set_name, assumptions", [
     ("narrow", "contracting"), ("wide", "contracting"), ("sign-flipping", "sign-flipping")])
 def test_invariance_proved_under_assumptions(set_name, assumptions):
-    proof = o.prove_invariance(set_name, assumptions)
+    proof = op.prove_invariance(set_name, assumptions)
     assert proof and proof.check()
     assert proof.sample(np.random.default_rng(0))
 
@@ -227,7 +229,7 @@ def test_invariance_proved_under_assumptions(set_name, assumptions):
     ("narrow", "lambda > 0", None), ("sign-flipping", "sign-flipping", 0.5),
     ("sign-flipping", "sign-flipping", 2.5)])
 def test_invariance_fails_when_an_assumption_is_dropped(set_name, assumptions, lam_value):
-    proof = o.prove_invariance(set_name, assumptions, lam_value)
+    proof = op.prove_invariance(set_name, assumptions, lam_value)
     assert not proof and not proof.check() and proof.failed()
 
 
@@ -236,19 +238,19 @@ def test_dropped_assumption_is_really_false():
     lam_, xs = Fraction(3, 2), Fraction(1)
     lo, hi = (1 - lam_) * xs, (1 + lam_) * xs
     assert not lo <= step(hi, xs, lam_) <= hi  # (1 - 1.5) 2.5 = -1.25 < -0.5
-    assert not o.prove_invariance("narrow", lam_value=1.5).sample(np.random.default_rng(1))
+    assert not op.prove_invariance("narrow", lam_value=1.5).sample(np.random.default_rng(1))
 
 
 def test_no_skip_proved():
-    proof = o.prove_no_skip()
+    proof = op.prove_no_skip()
     assert proof and proof.check() and proof.sample(np.random.default_rng(2))
 
 
 def test_bad_proof_arguments():
     with pytest.raises(ValueError, match="set_name"):
-        o.prove_invariance("tiny")
+        op.prove_invariance("tiny")
     with pytest.raises(ValueError, match="assumptions"):
-        o.prove_invariance("narrow", "none")
+        op.prove_invariance("narrow", "none")
 
 
 # ---------------------------------------------------------------- regimes, by exact iteration
@@ -279,8 +281,8 @@ def test_period_two_and_divergence():
         nxt = step(x, xs, lam_)
         assert abs(nxt) == abs(x) * Fraction(float(o.DIVERGENCE_RATE(2.5))) or nxt == xs
         x = nxt
-    assert math.isinf(o.steps_to_interval(7 / 3, 1.0, 2.5))
-    assert o.regime(2.0) == "period-2" and o.regime(2.5) == "divergent"
+    assert math.isinf(ox.steps_to_interval(7 / 3, 1.0, 2.5))
+    assert ox.regime(2.0) == "period-2" and ox.regime(2.5) == "divergent"
 
 
 def test_opposite_signs_go_to_zero_without_crossing():
@@ -300,19 +302,19 @@ def test_tail_deviation_is_lambda_xstar_and_eps_lambda_suffices():
             tail.append(abs(x - xs))
     assert max(tail) <= o.DEVIATION(xs, lam_) * (1 + 1e-12)
     assert max(tail) >= 0.99 * o.DEVIATION(xs, lam_)  # dense orbit: irrational rotation
-    assert o.eps_lambda(0.2, xs) == pytest.approx(lam_)
-    assert np.isinf(o.eps_lambda(0.2, 0.0))
+    assert ox.eps_lambda(0.2, xs) == pytest.approx(lam_)
+    assert np.isinf(ox.eps_lambda(0.2, 0.0))
 
 
 def test_bad_input():
     with pytest.raises(ValueError, match="lam"):
-        o.steps_to_interval(1.0, 1.0, 0.0)
+        ox.steps_to_interval(1.0, 1.0, 0.0)
     with pytest.raises(ValueError, match="x0"):
-        o.steps_to_interval(float("nan"), 1.0, 0.1)
+        ox.steps_to_interval(float("nan"), 1.0, 0.1)
     with pytest.raises(TypeError, match="lam"):
-        o.regime("fast")
+        ox.regime("fast")
     with pytest.raises(ValueError, match="eps"):
-        o.eps_lambda(-1.0, 1.0)
+        ox.eps_lambda(-1.0, 1.0)
 
 
 def test_theorem1_in_one_dimension():
@@ -328,4 +330,4 @@ def test_theorem1_in_one_dimension():
         d = float(o.THEOREM1_1D(xs, lam_))
         assert tail <= d
         assert tail / d == pytest.approx(float(o.THEOREM1_1D_TIGHTNESS(lam_)), rel=0.01)
-    assert o.exact_hit_points(0.0, 0.5) == []
+    assert ox.exact_hit_points(0.0, 0.5) == []
