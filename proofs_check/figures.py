@@ -64,6 +64,8 @@ class RateCurves:
         The paper's bound and the tight variant at each checkpoint.
     inside : array of bool (N,)
         Runs within the hypotheses.
+    kappa, lam : array (N,)
+        ``L / mu`` and ``lambda`` of each run (the names of the drawn runs).
     """
 
     k: np.ndarray
@@ -71,27 +73,46 @@ class RateCurves:
     paper: np.ndarray
     tight: np.ndarray
     inside: np.ndarray
+    kappa: np.ndarray
+    lam: np.ndarray
+
+
+#: Line styles of the Theorem 2 figure: observed, paper bound, tight bound.
+THEOREM2_STYLES = (("-", 1.6, "observed min f - f*"), ("--", 1.0, "paper bound"),
+                   (":", 1.2, "tight bound"))
 
 
 def theorem2(v, folder: Path) -> list[str]:
-    """``min_{i<=k} f - f*`` vs k for several runs, with the paper and tight bounds (all / e0)."""
+    """``min_{i<=k} f - f*`` vs k for several runs, with the paper and tight bounds (all / e0).
+
+    A colour per run, named by its kappa and lambda (legend of colours); a line style per
+    quantity (legend of styles); both legends beside the axes, off the data.
+    """
+    from matplotlib.lines import Line2D
+
     s = v.figure_data
     fig, ax = new_figure()
+    fig.set_size_inches(9.0, 4.4)  # room for the two legends beside the axes
     idx = np.flatnonzero(s.inside & np.all(np.isfinite(s.tight), axis=1))
     pick = idx[np.linspace(0, idx.size - 1, min(THEOREM2_CURVES, idx.size)).astype(int)]
     k1 = s.k + 1.0
+    runs = []
     for j, i in enumerate(pick):
         e0 = s.gaps[i, 0]
-        color = f"C{j}"
-        ax.loglog(k1, s.gaps[i] / e0, color=color, lw=1.5,
-                  label="observed min f - f*" if j == 0 else None)
-        ax.loglog(k1, s.paper[i] / e0, color=color, ls="--", lw=1,
-                  label="paper bound" if j == 0 else None)
-        ax.loglog(k1, s.tight[i] / e0, color=color, ls=":", lw=1,
-                  label="tight bound" if j == 0 else None)
+        name = f"run {i}: kappa = {s.kappa[i]:.3g}, lambda = {s.lam[i]:.3g}"
+        for values, (ls, lw, _) in zip((s.gaps[i], s.paper[i], s.tight[i]), THEOREM2_STYLES,
+                                       strict=True):
+            line, = ax.loglog(k1, values / e0, color=f"C{j}", ls=ls, lw=lw, label=name)
+            if ls == "-":
+                runs.append(line)
     ax.set(xlabel="k + 1", ylabel="(f - f*) / (f(x0) - f*)",
            title=f"Theorem 2: observed vs bound (worst ratio {v.worst_ratio:.3g})")
-    ax.legend()
+    styles = [Line2D([], [], color="k", ls=ls, lw=lw, label=text)
+              for ls, lw, text in THEOREM2_STYLES]
+    fig.legend(handles=runs, title="run (colour)", fontsize=7, title_fontsize=8,
+               loc="outside right upper")
+    fig.legend(handles=styles, title="line style", fontsize=7, title_fontsize=8,
+               loc="outside right lower")
     return save(fig, folder, "theorem2")
 
 
@@ -198,27 +219,33 @@ class IterationData:
 
 
 def corollary(v, folder: Path) -> list[str]:
-    """Iterations K + 1 against the accuracy reached (relative to e0), per problem, log-log:
-    observed (solid) and the corollary's ``K + 1 = 4AB/eps^2`` (dashed: slope -2)."""
+    """Iterations K + 1 against the accuracy reached (relative to e0), every run inside the
+    hypotheses as a point (each budget K is a run with its own lambda_K, so the points are
+    not joined): observed, the corollary's accuracy for that K, the fitted power law with
+    its exponent and the corollary's slope (K + 1 ~ (1/eps)^2) through the bound points."""
     s = v.figure_data
     fig, ax = new_figure()
     ok = s.inside & (s.eps > 0)
-    problems = np.unique(s.problem[ok])
-    for j, pid in enumerate(problems[np.linspace(0, problems.size - 1,
-                                                 min(THEOREM2_CURVES, problems.size)).astype(int)]):
-        sel = ok & (s.problem == pid)
-        order = np.argsort(s.K[sel])
-        k1 = s.K[sel][order] + 1.0
-        e0 = s.gap0[sel][order]
-        ax.loglog(s.eps[sel][order] / e0, k1, "o-", color=f"C{j}", ms=3,
-                  label="observed" if j == 0 else None)
-        ax.loglog(s.bound[sel][order] / e0, k1, "--", color=f"C{j}",
-                  label="Corollary 2.1: 4AB/eps^2" if j == 0 else None)
-    ax.axvline(1.0, color="k", lw=0.8, ls=":", label="eps = f(x0) - f* (vacuous beyond)")
-    rate = "" if v.rate is None else f" (fit: (1/eps)^{v.rate.exponent:.2f})"
+    k1, rel, rel_bound = s.K[ok] + 1.0, s.eps[ok] / s.gap0[ok], s.bound[ok] / s.gap0[ok]
+    ax.loglog(rel, k1, "o", color="C0", ms=3.5, alpha=0.6, label="observed accuracy")
+    ax.loglog(rel_bound, k1, "s", color="C1", ms=3.5, mfc="none",
+              label="Corollary 2.1 accuracy 2 sqrt(AB/(K+1))")
+    rate = v.rate
+    if rate is not None and np.isfinite(rate.exponent) and ok.any():
+        intercept = np.mean(np.log(k1) - rate.exponent * np.log(1.0 / rel))
+        xs = np.geomspace(rel.min(), rel.max(), 50)
+        ax.loglog(xs, np.exp(intercept) * xs ** -rate.exponent, "k-", lw=1.2,
+                  label=f"fit: K+1 ~ (1/eps)^{rate.exponent:.3g} "
+                        f"[{rate.ci[0]:.3g}, {rate.ci[1]:.3g}]")
+        if rate.expected is not None:
+            b0 = np.mean(np.log(k1) - rate.expected * np.log(1.0 / rel_bound))
+            ys = np.geomspace(k1.min(), k1.max(), 50)  # over the budgets run
+            ax.loglog((ys / np.exp(b0)) ** (-1.0 / rate.expected), ys, "k--", lw=1.0,
+                      label=f"statement: K+1 ~ (1/eps)^{rate.expected:g}")
+    ax.axvline(1.0, color="0.4", lw=0.8, ls=":", label="eps = f(x0) - f* (vacuous beyond)")
     ax.set(xlabel="eps / (f(x0) - f*)", ylabel="iterations K + 1",
-           title=f"Corollary 2.1: iterations to reach eps{rate}")
-    ax.legend(fontsize=8)
+           title="Corollary 2.1: iterations to reach eps")
+    fig.legend(fontsize=7, loc="outside lower center", ncols=2)
     return save(fig, folder, "corollary2_1")
 
 
@@ -270,25 +297,38 @@ class StabilityData:
     sharp: np.ndarray | None = None
 
 
+def _log_edges(values: np.ndarray) -> np.ndarray:
+    """Cell edges around log-spaced ``values``: geometric midpoints, the ends mirrored."""
+    logs = np.log(values)
+    mid = (logs[1:] + logs[:-1]) / 2
+    step = np.diff(logs)
+    return np.exp(np.concatenate(([logs[0] - step[0] / 2], mid, [logs[-1] + step[-1] / 2])))
+
+
 def stability(v, folder: Path) -> list[str]:
-    """Fraction of bounded runs over (kappa, lambda / 2c_tight), with the paper's threshold."""
+    """Fraction of bounded runs over (kappa, lambda / 2c_tight) on log axes wide enough to
+    show the paper's 2mu/L for every kappa (left of the simulated grid: grey, not run), the
+    tight threshold 2c_tight; the legend below the axes."""
+    from matplotlib.patches import Patch
+
     s = v.figure_data
     fig, ax = new_figure()
-    im = ax.pcolormesh(np.arange(s.factors.size + 1), np.arange(s.kappas.size + 1),
-                       s.grid, vmin=0, vmax=1, cmap="viridis")
-    ax.set_xticks(np.arange(s.factors.size) + 0.5, [f"{f:.3g}" for f in s.factors])
-    ax.set_yticks(np.arange(s.kappas.size) + 0.5, [f"{k:.3g}" for k in s.kappas])
-    grid_x = np.interp(np.log(s.paper), np.log(s.factors), np.arange(s.factors.size))
-    ax.plot(grid_x + 0.5, np.arange(s.kappas.size) + 0.5, "w--", label="paper 2mu/L")
-    ax.axvline(np.interp(0.0, np.log(s.factors), np.arange(s.factors.size)) + 0.5,
-               color="r", label="2c_tight")
+    x_edges, y_edges = _log_edges(s.factors), _log_edges(s.kappas)
+    ax.set_facecolor("0.85")
+    im = ax.pcolormesh(x_edges, y_edges, s.grid, vmin=0, vmax=1, cmap="viridis",
+                       label="fraction bounded")
+    kappa_line = np.geomspace(y_edges[0], y_edges[-1], 200)
+    paper = np.exp(np.interp(np.log(kappa_line), np.log(s.kappas), np.log(s.paper)))
+    ax.plot(paper, kappa_line, "k--", lw=1.5, label="paper 2mu/L")
+    ax.axvline(1.0, color="r", label="2c_tight")
     if s.sharp is not None:
-        sharp_x = np.interp(np.log(s.sharp), np.log(s.factors), np.arange(s.factors.size))
-        ax.plot(sharp_x + 0.5, np.arange(s.kappas.size) + 0.5, "m-o", ms=3,
-                label="sharp lambda*(kappa)")
+        ax.plot(s.sharp, s.kappas, "m-o", ms=3, label="sharp lambda*(kappa)")
+    ax.set(xscale="log", yscale="log", xlim=(min(paper.min(), x_edges[0]) / 1.5, x_edges[-1]),
+           ylim=(y_edges[0], y_edges[-1]), xlabel="lambda / 2c_tight", ylabel="kappa = L / mu",
+           title="Stability map of LARS")
     fig.colorbar(im, label="fraction bounded")
-    ax.set(xlabel="lambda / 2c_tight", ylabel="kappa", title="Stability map of LARS")
-    ax.legend(fontsize=8, loc="lower left")
+    fig.legend(handles=[*ax.lines, Patch(color="0.85", label="not simulated")], fontsize=8,
+               loc="outside lower center", ncols=3)
     return save(fig, folder, "stability_map")
 
 
@@ -346,9 +386,10 @@ def conjecture(v, folder: Path) -> list[str]:
     """``cos alpha`` along the witness against ``||x||``."""
     s = v.figure_data
     fig, ax = new_figure()
-    ax.loglog(s.norms, s.cos, "o-")
+    ax.loglog(s.norms, s.cos, "o-", label="witness: min cos alpha at ||x||")
     ax.set(xlabel="||x||", ylabel="min cos alpha on the sphere",
            title="Conjecture 1: witness (mu = 0)")
+    ax.legend()
     return save(fig, folder, "conjecture1")
 
 
@@ -384,7 +425,7 @@ def cobweb(v, folder: Path) -> list[str]:
     top = max(np.max(path), hi) * 1.05
     grid = np.linspace(0.0, top, 400)
     ax.plot(grid, s.map(grid), "C0", label="x -> x - lam |x| sign(x - x*)")
-    ax.plot(grid, grid, "k", lw=0.8)
+    ax.plot(grid, grid, "k", lw=0.8, label="x_{k+1} = x_k")
     ax.axvspan(lo, hi, color="C2", alpha=0.2, label="I = [(1-lam) x*, (1+lam) x*]")
     web_x = np.repeat(path[:-1], 2)  # (x0, x0), (x0, x1), (x1, x1), (x1, x2), ...
     web_y = np.empty_like(web_x)
@@ -402,16 +443,18 @@ def slack_waterfall(v, folder: Path, name: str) -> list[str]:
     rows = v.slack
     fig, ax = new_figure()
     x = np.arange(len(rows))
+    bars = []
     for shift, key, color, label in ((-0.2, "log10_slack_worst", "C3", "worst run"),
                                      (0.2, "log10_slack_median", "C0", "median run")):
         share = np.array([r[key] for r in rows])
         base = np.concatenate(([0.0], np.cumsum(share)[:-1]))
-        ax.bar(x + shift, share, 0.4, bottom=base, color=color, label=label)
-        ax.plot([len(rows) - 0.5], [share.sum()], marker="_", ms=20, color=color)
+        bars.append(ax.bar(x + shift, share, 0.4, bottom=base, color=color, label=label))
+        ax.plot([len(rows) - 0.5], [share.sum()], marker="_", ms=20, color=color,
+                label=label)  # the run's total
     ax.set_xticks(x, [r["step"] for r in rows], rotation=60, ha="right", fontsize=7)
     ax.set(ylabel="cumulative log10(bound / observed)",
            title=f"{name}: slack budget of the proof, by step")
-    ax.legend()
+    ax.legend(handles=bars)
     return save(fig, folder, f"{name}_slack")
 
 

@@ -176,31 +176,53 @@ def _csv(records) -> str:
     return out.getvalue()
 
 
+#: Runs shorter than this (steps) are drawn with markers.
+SHORT_RUN = 30
+
+
 def _figure(records, summaries, args, synthetic) -> bytes:
+    """The PNG of :func:`draw`."""
+    fig = draw(records, summaries, args, synthetic)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    pyplot().close(fig)
+    return buf.getvalue()
+
+
+def draw(records, summaries, args, synthetic):
+    """The figure of a run: loss, error and step time against the step, per optimizer.
+
+    Loss and error are smoothed by a moving average over ``steps // 20`` steps when that
+    is at least 2 (raw values otherwise); short runs get markers, so that a run of one
+    step still shows its point.
+    """
     plt = pyplot()
     window = max(1, args.steps // 20)
     kernel = np.ones(window) / window
     fig, axes = plt.subplots(1, 3, figsize=(14, 4))
     for (name, rec), summ in zip(records.items(), summaries, strict=True):
         steps = np.arange(len(rec["loss"]))
+        marker = "o" if len(steps) < SHORT_RUN else None
         smooth = steps[window - 1:]
         for ax, key, scale in ((axes[0], "loss", 1.0), (axes[1], "error", 100.0)):
-            ax.plot(smooth, scale * np.convolve(rec[key], kernel, mode="valid"), label=name)
-        axes[2].plot(steps[args.warmup:], 1e3 * rec["seconds"][args.warmup:],
-                     label=f"{name} (median {summ['median_step_ms']:.1f} ms)")
+            ax.plot(smooth, scale * np.convolve(rec[key], kernel, mode="valid"), label=name,
+                    marker=marker, ms=4)
+        axes[2].plot(steps[args.warmup:], 1e3 * rec["seconds"][args.warmup:], marker=marker,
+                     ms=4, label=f"{name} (median {summ['median_step_ms']:.1f} ms)")
     for ax, label in zip(axes, ("train loss", "train error (%)", "step time (ms)"), strict=True):
         ax.set_xlabel("step")
         ax.set_ylabel(label)
         ax.legend()
-    title = f"ResNet-{args.depth} v2, batch {args.batch}, moving average over {window} steps"
+    smoothing = (f"moving average over {window} steps" if window > 1
+                 else "raw values (no smoothing)")
+    title = f"ResNet-{args.depth} v2, batch {args.batch}, {smoothing}"
+    if args.warmup:
+        title += f"; step times after {args.warmup} warm-up steps"
     if synthetic:
-        title += " -- SYNTHETIC DATA (loss/error meaningless)"
+        title += "\nSYNTHETIC DATA (loss/error meaningless)"
     fig.suptitle(title)
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    plt.close(fig)
-    return buf.getvalue()
+    return fig
 
 
 def run(args) -> int:

@@ -237,7 +237,8 @@ def check_theorem2(ctx: Context, bound=None) -> Verdict:
                              worst_k)
     details["slack_budget"] = budget.summary()
     finding += "; " + budget.describe()
-    data = figures.RateCurves(ks, gaps, values, tight_vals, inside)
+    data = figures.RateCurves(ks, gaps, values, tight_vals, inside, params["kappa"],
+                              params["lam"])
     return Verdict(verdict, cases, worst, finding, witness, beyond=int((~inside).sum()),
                    details=details, figure_data=data,
                    slack=budget.rows())

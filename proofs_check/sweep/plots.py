@@ -106,10 +106,8 @@ def _figure(spec: dict, panels: dict, value, pool, label: str, *, log_colors: bo
     else:
         norm = Normalize(vmin=0.0, vmax=1.0)
     height = 3.4 * len(dims) + 1.0
-    fig = Figure(figsize=(max(7.0, 4.2 * len(methods) + 1.5), height))
-    # margins in inches: 0.85 above (two-line title + panel title), 0.6 below (axis label)
-    fig.subplots_adjust(left=0.1, right=0.8, bottom=0.6 / height, top=1 - 0.85 / height,
-                        wspace=0.35, hspace=0.45)
+    # constrained layout keeps every label, the colour bar and the two-line title inside
+    fig = Figure(figsize=(max(7.0, 4.2 * len(methods) + 1.5), height), layout="constrained")
     axes = fig.subplots(len(dims), len(methods), squeeze=False)
     x_edges, x_log = _edges(np.array(lams))
     y_edges, y_log = _edges(np.array(kappas))
@@ -125,7 +123,7 @@ def _figure(spec: dict, panels: dict, value, pool, label: str, *, log_colors: bo
         z = grids.get((dim, method))
         if z is not None:
             mesh = ax.pcolormesh(x_edges, y_edges, np.ma.masked_invalid(z), norm=norm,
-                                 cmap="viridis", shading="flat")
+                                 cmap="viridis", shading="flat", label=label)
         if method == "lars":
             for variant, style in (("paper", "--"), ("tight", "-")):
                 x = bounds.lemma1_threshold(mu, mu * kappa_line, variant) / ref
@@ -146,8 +144,7 @@ def _figure(spec: dict, panels: dict, value, pool, label: str, *, log_colors: bo
                       else f"lambda / threshold of {spec['lam_ref']}")
         ax.set_ylabel("kappa = L/mu")
     if mesh is not None:
-        bar = fig.colorbar(mesh, cax=fig.add_axes((0.83, 0.6 / height, 0.02, 1 - 1.45 / height)),
-                           label=label)
+        bar = fig.colorbar(mesh, ax=axes.ravel().tolist(), label=label)
         bar.ax.yaxis.set_major_formatter(FormatStrFormatter("%.3g"))
         bar.ax.yaxis.set_minor_formatter(FormatStrFormatter(""))
     fig.suptitle(title, fontsize=10)
@@ -167,6 +164,17 @@ def maps(path: str | Path) -> tuple[dict, dict]:
 
 def write_maps(path: str | Path, out: str | Path, fmt: str = "png") -> list[Path]:
     """Draw every map of the module docstring into ``out``; returns the files written."""
+    out = Path(out)
+    written = []
+    for stem, fig in draw_maps(path).items():
+        buf = io.BytesIO()
+        fig.savefig(buf, format=fmt, dpi=120)
+        written.append(atomic_write_bytes(out / f"{stem}.{fmt}", buf.getvalue()))
+    return written
+
+
+def draw_maps(path: str | Path) -> dict:
+    """Every map of the module docstring for the results file ``path``: ``{stem: Figure}``."""
     spec, panels = maps(path)
     pooled = "\n(pooled over ||x*||, spectrum, steps and replicates)"
     figures = {"stability": _figure(spec, panels, _bounded, np.mean, "fraction of bounded runs",
@@ -182,13 +190,7 @@ def write_maps(path: str | Path, out: str | Path, fmt: str = "png") -> list[Path
             figures[f"ratio_{stem}_{variant}"] = _figure(
                 spec, panels, ratio, np.max, label, log_colors=True,
                 title=f"Worst observed/bound, {variant} cos bound (>1: violated){pooled}")
-    out = Path(out)
-    written = []
-    for stem, fig in figures.items():
-        buf = io.BytesIO()
-        fig.savefig(buf, format=fmt, dpi=120)
-        written.append(atomic_write_bytes(out / f"{stem}.{fmt}", buf.getvalue()))
-    return written
+    return figures
 
 
 def run(args) -> int:

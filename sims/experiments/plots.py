@@ -24,6 +24,10 @@ from larscheck.sims.output import atomic_write_bytes, pyplot
 
 #: Smallest ``f - f*`` drawn on the log axes.
 LOG_FLOOR = 1e-12
+#: Colour and legend entry of the level sets of f.
+CONTOUR_COLOUR, CONTOUR_LABEL = "0.8", "level sets of f"
+#: Window (iterations) of the running maximum drawn above the running minimum in Figure 1.
+ENVELOPE_WINDOW = 20
 #: Method colours (the paper's decaying LARS is the yellow line).
 COLOURS = {"SGD": "tab:blue", "GD": "tab:blue", "Adam": "tab:green", "LARS": "tab:red",
            "LARS decay": "gold"}
@@ -45,7 +49,7 @@ def _contours(ax, A, xstar, lo, hi):
     d = np.stack([gx - xstar[0], gy - xstar[1]], axis=-1)
     f = 0.5 * np.einsum("...i,ij,...j->...", d, A, d)
     ax.contour(gx, gy, f, levels=np.geomspace(max(f.min(), 1e-4 * f.max()), f.max(), 15),
-               colors="0.8", linewidths=0.7)
+               colors=CONTOUR_COLOUR, linewidths=0.7).set_label(CONTOUR_LABEL)
 
 
 def figure1(result: Result):
@@ -66,7 +70,10 @@ def figure1(result: Result):
             axis.plot(path[:, 0], path[:, 1], ".-", ms=2, lw=0.6, color=colours[label],
                       label=label)
         gap = np.maximum(result.curves.values[(label, "full batch")][0], LOG_FLOOR)
-        bx.semilogy(np.arange(len(gap)), gap, lw=1, color=colours[label], label=label)
+        its = np.arange(len(gap))
+        bx.semilogy(its, np.minimum.accumulate(gap), lw=1.4, color=colours[label], label=label)
+        bx.semilogy(its, running_max(gap, ENVELOPE_WINDOW), lw=0.8, ls="--",
+                    color=colours[label], label=label)
     for lam, r in ex.get("predicted", {}).items():
         zx.add_patch(plt.Circle(xstar, r, fill=False, ls="--", lw=1.0,
                                 color=colours[f"LARS lambda={lam:g}"],
@@ -75,15 +82,32 @@ def figure1(result: Result):
         axis.plot(*xstar, "k*", ms=10, label="x*")
         axis.set(xlabel="x1", ylabel="x2", aspect="equal")
     zx.set(xlim=(xstar[0] - half, xstar[0] + half), ylim=(xstar[1] - half, xstar[1] + half))
+    from matplotlib.lines import Line2D
+
     ax.set_title("trajectories")
     zx.set_title("near x*")
-    ax.legend(fontsize=7)
+    handles, _ = ax.get_legend_handles_labels()
+    ax.legend(handles=[*handles, Line2D([], [], color=CONTOUR_COLOUR, lw=0.7,
+                                        label=CONTOUR_LABEL)], fontsize=7)
     if ex.get("predicted"):
-        zx.legend(handles=zx.patches, fontsize=7, loc="lower left")
-    bx.set(xlabel="iteration", ylabel="f - f*", title="f - f* (log)")
+        zx.legend(handles=zx.patches, fontsize=7, loc="lower right")
+    bx.legend(handles=[Line2D([], [], color="k", lw=1.4, label="min so far"),
+                       Line2D([], [], color="k", lw=0.8, ls="--",
+                              label=f"max over the last {ENVELOPE_WINDOW} iterations")],
+              fontsize=7, loc="upper right")
+    bx.set(xlabel="iteration", ylabel=f"f - f* (floor {LOG_FLOOR:g})", title="f - f* (log)")
     fig.suptitle("Figure 1: LARS vs gradient descent on a 2-D quadratic")
     fig.tight_layout()
     return fig
+
+
+def running_max(values: np.ndarray, window: int) -> np.ndarray:
+    """``max(values[k - window + 1 .. k])`` for every ``k`` (shorter windows at the start):
+    the upper envelope of an oscillating curve."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    padded = np.concatenate([np.full(window - 1, values[0]), values])
+    return sliding_window_view(padded, window).max(axis=1)
 
 
 def figure2(results: list[Result]):
@@ -101,9 +125,9 @@ def figure2(results: list[Result]):
                 colour = COLOURS.get(m)
                 ax.semilogy(epochs, np.median(gap, axis=0), lw=1.2, color=colour, label=m)
                 ax.fill_between(epochs, gap.min(axis=0), gap.max(axis=0), color=colour,
-                                alpha=0.2, lw=0)
+                                alpha=0.2, lw=0, label=m)
             ax.set(title=f"{res.experiment}, {mode}", xlabel="epoch", ylabel="f - f*")
-        row[0].legend(fontsize=8)
+        row[0].legend(handles=row[0].lines, fontsize=8)
     fig.suptitle("Figure 2: convex problems, f - f* (median and range over seeds)")
     fig.tight_layout()
     return fig
