@@ -106,6 +106,10 @@ class Statement:
     search : callable or None
         The search the check consults by default (``search(ctx) -> dict or None``);
         ``None``: the check consults no search.
+    basis : str
+        What the reconstruction's ``confidence`` rests on, in a sentence or two
+        (shown by ``larscheck statements``, the documentation and ``report.md``;
+        every built-in statement has one).
     evidence : {"proof", "derivation", "sampled"}
         What the check's verdict rests on (:data:`~larscheck.proofs_check.verdict.EVIDENCE`);
         default ``"sampled"``, the weakest, so that no statement claims more than its
@@ -126,6 +130,7 @@ class Statement:
     figure: Callable | None = None
     order: tuple[int, ...] | None = None
     search: Callable | None = None
+    basis: str = ""
     evidence: str = "sampled"
 
     def __post_init__(self):

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from larscheck.proofs_check import catalogue
 from larscheck.proofs_check.registry import DEFAULT, Registry, Statement
 from larscheck.proofs_check.terminal import table
 from larscheck.proofs_check.verdict import Verdict, short_finding, verdict_label
@@ -206,6 +207,11 @@ class Report:
             if v.witness is not None:
                 out.append(f"- witness: `{_short(v.witness)}`")
             out += _figure_lines(s.id, figures.get(s.id, []))
+        out += ["", "## The statements checked", "",
+                "Each statement as the registry declares it: claim, formulas, hypotheses, "
+                "the reconstruction's confidence and what it rests on, how it is checked "
+                "(`larscheck statements ID` prints the same).", "",
+                catalogue.markdown([r.statement for r in self.results], level=3)]
         return "\n".join(out) + "\n"
 
     def write_markdown(self, path, figures=None) -> None:

@@ -289,7 +289,7 @@ PARALLEL_MIN_UPDATES = 4_000_000
 
 def lars_quadratic_chunk(run, problems, space, at, first_below, rates, thresholds,
                          checkpoints, threads=1):
-    """Run iterates ``k0 .. k1-1`` of LARS on every active diagonal quadratic, in place.
+    """Run iterates ``k0`` to ``k1 - 1`` of LARS on every active diagonal quadratic, in place.
 
     For each active problem ``i`` and ``k`` in ``[k0, k1)``: evaluate
     ``d = x - x*``, ``g = e * d``, ``f = 1/2 d.g + f*``, ``||x||`` and ``||d||``;

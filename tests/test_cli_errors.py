@@ -152,6 +152,11 @@ CASES = {
     "resnet-momentum-one": (["resnet", "--momentum", "1.5"], "--momentum must lie in [0, 1)"),
     # seeds are non-negative integers, named as such
     "verify-negative-seed": (["verify", "--seed", "-1"], "--seed: must be >= 0"),
+    "statements-unknown-id": (["statements", "theorem9"], "unknown statement id"),
+    "statements-garbage-json": (["statements", "--verify-json", "{tmp}/garbage.npz"],
+                                "not JSON"),
+    "statements-missing-json": (["statements", "--verify-json", "{tmp}/nothing.json"],
+                                "nothing.json"),
     "simulate-negative-seed": (["simulate", "--seed", "-3"], "--seed: must be >= 0"),
     # the umbrella
     "unknown-command": (["frobnicate"], "invalid choice: 'frobnicate'"),

@@ -112,7 +112,7 @@ class Step:
 
 @dataclass(frozen=True)
 class Chain:
-    """A telescoping chain ``observed = Q_0 <= Q_1 <= ... <= Q_m = bound``.
+    """A telescoping chain ``observed = Q_0 <= Q_1 <= (...) <= Q_m = bound``.
 
     Attributes
     ----------

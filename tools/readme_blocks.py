@@ -1,4 +1,4 @@
-"""Regenerate the generated blocks of the README: the verdict table and the CLI reference.
+"""Regenerate the generated block of the README: the verdict table.
 
 ``python -m tools.readme_blocks README.md`` rewrites, in place
 (atomically), the text between each pair of markers
@@ -14,13 +14,14 @@ for the blocks of :data:`BLOCKS`:
 - ``verify-table``: the verdict table of ``larscheck verify`` (every
   statement of the registry with its section, kind, reconstruction
   confidence, verdict, number of cases, worst ratio observed/bound and
-  finding), built from the JSON document of ``larscheck verify --json``
+  short finding), built from the JSON document of ``larscheck verify --json``
   (:func:`verify_table`). By default ``larscheck verify --seed SEED --json``
-  is run (in-process, through the command line; the full suite, about a
-  minute); ``--verify-json PATH`` takes the document of an earlier
+  is run (in-process, through the command line; the full suite, a minute or
+  two); ``--verify-json PATH`` takes the document of an earlier
   ``larscheck verify --json PATH`` run instead.
-- ``cli-help``: the ``--help`` text of ``larscheck`` and of every subcommand,
-  formatted at :data:`HELP_COLUMNS` columns (:func:`cli_help`).
+
+The CLI reference is not in the README: the documentation generates it from
+the parser (``docs/_ext/larscheck_docs.py``).
 
 Text outside the markers is never touched; a missing, repeated or misordered
 marker is a :class:`ValueError` naming the block (nothing is written).
@@ -31,16 +32,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 #: The generated blocks, in the order they are regenerated.
-BLOCKS = ("verify-table", "cli-help")
-#: Width of the generated ``--help`` texts (argparse reads ``COLUMNS``).
-HELP_COLUMNS = 100
+BLOCKS = ("verify-table",)
 COMMAND = "python -m tools.readme_blocks README.md"
 
 
@@ -106,7 +103,13 @@ def verify_table(report: dict) -> str:
     str
         A line naming the run (larscheck version, seed, suite size, totals)
         and the table; a ratio is observed/bound (1 = tight, > 1 = violated).
+        Each row shows the short finding (the record's ``summary``, else the
+        first clause of its ``finding``: :func:`~larscheck.proofs_check.verdict.headline`);
+        the full findings are in ``report.md`` and on the documentation's
+        statements page.
     """
+    from larscheck.proofs_check.verdict import headline
+
     rows = report["statements"]
     suite = "quick suite" if report.get("quick") else "full suite"
     lines = [
@@ -115,7 +118,7 @@ def verify_table(report: dict) -> str:
         f"{len(rows)} statements, {sum(int(r['cases']) for r in rows)} cases within their "
         f"hypotheses, {report['simulated_problems']} simulated problems.",
         "",
-        "| statement | § | kind | confidence | verdict | cases | worst ratio | finding |",
+        "| statement | § | kind | confidence | verdict | cases | worst ratio | short finding |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
@@ -125,44 +128,8 @@ def verify_table(report: dict) -> str:
             verdict = f"**{verdict.upper()}**"
         lines.append("| " + " | ".join(_cell(v) for v in (
             f"`{r['id']}`", r["section"], r["kind"], r["confidence"], verdict, r["cases"],
-            ratio, r["finding"])) + " |")
+            ratio, r.get("summary") or headline(r["finding"]))) + " |")
     return "\n".join(lines)
-
-
-def cli_help(columns: int = HELP_COLUMNS) -> str:
-    """The ``--help`` texts of ``larscheck`` and each subcommand, as Markdown sections.
-
-    Parameters
-    ----------
-    columns : int
-        Line width handed to argparse (through ``COLUMNS``, restored after).
-
-    Returns
-    -------
-    str
-        A line naming the Python version, then one ``#### `larscheck NAME` ``
-        section with a ``text`` code block per command. The result depends only
-        on the registered commands and the Python version (argparse's layout
-        changes between versions), not on the terminal.
-    """
-    from larscheck.cli import build_parser
-
-    saved = os.environ.get("COLUMNS")
-    os.environ["COLUMNS"] = str(columns)
-    try:
-        parser = build_parser()
-        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        parts = [f"(`--help` texts, Python {sys.version_info.major}.{sys.version_info.minor})",
-                 "", "#### `larscheck`", "", "```text", parser.format_help().rstrip(), "```"]
-        for name, cmd in sub.choices.items():
-            parts += ["", f"#### `larscheck {name}`", "", "```text",
-                      cmd.format_help().rstrip(), "```"]
-    finally:
-        if saved is None:
-            del os.environ["COLUMNS"]
-        else:
-            os.environ["COLUMNS"] = saved
-    return "\n".join(parts)
 
 
 def _verify_document(args) -> dict:
@@ -216,8 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in args.only or BLOCKS:
         replace_block(text, name, "")  # check the markers before the slow verify run
     for name in args.only or BLOCKS:
-        body = verify_table(_verify_document(args)) if name == "verify-table" else cli_help()
-        text = replace_block(text, name, body)
+        text = replace_block(text, name, verify_table(_verify_document(args)))
     atomic_write_text(args.readme, text)
     print(f"rewrote {', '.join(args.only or BLOCKS)} in {args.readme}")
     return 0

@@ -27,6 +27,7 @@ DESCRIPTION = "larscheck: put the convergence theory of LARS and PercentDelta to
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
     "larscheck.cli.verify",
+    "larscheck.cli.statements",
     "larscheck.cli.search",
     "larscheck.cli.one_d",
     "larscheck.cli.simulate",

@@ -6,7 +6,7 @@
   iterate of recorded runs (``D``, ``delta`` measured on the run: the smallest
   valid constants); the iterations it predicts; and how the final oscillation
   scales with lambda.
-- ``stability_map`` (3.2): the fraction of bounded runs over
+- ``stability_map`` (3.7): the fraction of bounded runs over
   ``(kappa, lambda / 2c_tight)``; the theory guarantees boundedness below 1.
 - ``percentdelta`` (3.6): which results carry over to the L1 norm. The L1 step is
   a gradient step of length ``eta ||g||_2`` with
@@ -66,6 +66,8 @@ def _errors_along(problem, path: np.ndarray) -> np.ndarray:
 @register(
     evidence="derivation",
     id="theorem2.contraction", section="3.3", title="the one-step recursion in closed form",
+    basis=("a question larscheck adds; the one-step inequality is read from the proof of Theorem"
+           " 3, and its closed-form solution is derived by SymPy"),
     kind="beyond", confidence="high", proved=False,
     hypotheses="Theorem 2's (fixed lambda < 2 mu/L, ||x_k - x*|| <= D, ||x_k|| >= delta)",
     claim="f(x_k) - f* <= (1 - lambda delta/D)^k (e0 - B lambda) + B lambda for every k "
@@ -175,7 +177,9 @@ def stable_edge(fractions) -> float:
 
 
 @register(
-    id="stability_map", section="3.2", title="which lambda keep LARS bounded", kind="beyond",
+    id="stability_map", section="3.7", title="which lambda keep LARS bounded", kind="beyond",
+    basis=("a question larscheck adds (which fixed rates keep LARS bounded, against the theory's"
+           " 2c); it is measured, nothing of the paper is reconstructed"),
     confidence="high", proved=False,
     hypotheses="mu-strongly convex quadratics, fixed lambda; theory: bounded for lambda < 2c_tight",
     claim="fraction of bounded runs over (kappa, lambda / 2c_tight); all bounded below 1",
@@ -256,6 +260,9 @@ L1_FACTORS = (0.3, 0.9, 1.0, 3.0)
 
 @register(
     id="percentdelta", section="3.6", title="which results carry over to the L1 norm",
+    basis=("a question larscheck adds; the paper's footnote claims most results carry over to "
+           "the L1 norm by norm equivalence without giving constants, so the constants checked "
+           "(lambda scaled by sqrt(n)) are larscheck's"),
     kind="beyond", confidence="medium", proved=False,
     hypotheses="mu-strongly convex, L-smooth; PercentDelta (L1 norms); with norm equivalence "
                "lambda -> sqrt(n) lambda: sqrt(n) lambda < 2c_tight",

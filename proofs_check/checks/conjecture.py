@@ -118,6 +118,9 @@ def lars_on_witness(ctx: Context, function: dict, start) -> dict:
 
 @register(
     id="conjecture1", section="2.2", title="cos alpha bounded away from 0 far out (convex f)",
+    basis=("the conjecture's exact wording is lost; larscheck checks the reading that cos alpha "
+           "stays bounded away from 0 far from x* for convex L-smooth f (a weaker reading, "
+           "S_lambda bounded, is also plausible)"),
     kind="paper", confidence="low", proved=False,
     hypotheses="f convex with L-Lipschitz gradient and a unique minimiser (no strong convexity)",
     claim="liminf_{||x|| -> inf} cos alpha(x) > 0",

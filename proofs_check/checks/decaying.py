@@ -78,6 +78,8 @@ def theorem3_runs(ctx: Context) -> dict:
 
 @register(
     id="theorem3", section="2.6", title="decaying rates converge", kind="paper",
+    basis=("the text states the classical conditions (sum lambda_k infinite, sum lambda_k^2 "
+           "finite) clearly; only the exact constant of the bound is rebuilt"),
     confidence="high", proved=True,
     hypotheses="Theorem 2's, lambda_0 < 2 mu/L, sum lambda_k = inf, sum lambda_k^2 < inf",
     claim="min_{i<=k} f - f* <= (D/delta)(e0 + L M^2 Sigma_2/2) / Sigma_1 -> 0",

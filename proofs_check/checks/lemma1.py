@@ -135,6 +135,9 @@ def _check_radius(ctx: Context, variant: str, radius=None) -> Verdict:
 
 @register(
     id="lemma1", section="2.1", title="S_lambda is bounded", kind="paper", confidence="medium",
+    basis=("the text names the set S_lambda and says it is bounded for small lambda; the lower "
+           "bound on cos alpha it uses is most likely mu/L (appendix), which fixes the threshold"
+           " 2 mu/L, but that constant is inferred"),
     proved=True,
     hypotheses="f mu-strongly convex with L-Lipschitz gradient; 0 < lambda < 2 mu/L "
                "(the paper's cos bound c = mu/L)",
@@ -153,6 +156,8 @@ def check_lemma1(ctx: Context, radius=None) -> Verdict:
 
 @register(
     id="lemma1.explicit_radius", section="3.2", title="constructive radius of S_lambda",
+    basis=("a question larscheck adds; the radius follows from the membership test of S_lambda "
+           "and the triangle inequality, derived and proved here"),
     kind="beyond", confidence="high", proved=False,
     hypotheses="f mu-strongly convex, L-smooth; 0 < lambda < 2c with the tight "
                "c = 2 sqrt(mu L)/(mu + L)",
@@ -175,6 +180,8 @@ def check_explicit_radius(ctx: Context, radius=None, constant=None) -> Verdict:
 
 @register(
     id="cos_bound.tight", section="3.1", title="tight lower bound on cos alpha", kind="beyond",
+    basis=("a question larscheck adds; the bound is a standard result (co-coercivity and the "
+           "arithmetic-geometric mean inequality, equality on quadratics), proved here by SymPy"),
     confidence="high", proved=False,
     hypotheses="f mu-strongly convex with L-Lipschitz gradient, x != x*",
     claim="cos alpha >= 2 sqrt(mu L)/(mu + L) (and it is attained); the paper uses mu/L",

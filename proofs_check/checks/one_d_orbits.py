@@ -46,6 +46,8 @@ NORMAL_FLOOR = 1e-150
 @register(
     evidence="derivation",
     id="one_d.exact_hit", section="1.6", title="exact hits of x*", kind="paper",
+    basis=("the text says x* is hit exactly only from two special points; the points x*/(1 +/- "
+           "lambda) are solved from the update, the paper's notation is lost"),
     confidence="medium", proved=True, hypotheses="0 < lambda < 1, x* != 0",
     claim="x* is reached exactly only from x*/(1+lambda) (below) or x*/(1-lambda) (above); "
           "otherwise the iterates oscillate in I forever",
@@ -88,6 +90,8 @@ def check_exact_hit(ctx: Context) -> Verdict:
 @register(
     evidence="derivation",
     id="one_d.rate", section="1.7", title="eps-accuracy needs lambda <= eps/|x*|",
+    basis=("the text gives lambda <= eps/|x*| and an O(1/eps) count; whether eps measures "
+           "distance or f - f* is not recoverable, so larscheck reports both"),
     kind="paper", confidence="medium", proved=True,
     hypotheses="0 < lambda = eps/|x*| < 1, x0 x* > 0",
     claim="|x_k - x*| <= eps for all large k; O((|x*|/eps) ln(x0/x*)) = O(1/eps) iterations "
@@ -142,6 +146,8 @@ def check_rate(ctx: Context) -> Verdict:
 @register(
     evidence="derivation",
     id="one_d.origin", section="1.8", title="the origin attracts when x0 and x* differ in sign",
+    basis=("the text describes the origin trap for starts of the other sign in words; x_k = (1 -"
+           " lambda)^k x0 follows directly from the update"),
     kind="paper", confidence="high", proved=True, hypotheses="0 < lambda < 1, x0 > 0 > x* "
                                                             "(or mirrored)",
     claim="x_k = (1 - lambda)^k x0 -> 0: LARS never changes sign and never reaches x*",
@@ -207,6 +213,8 @@ CONVEX_KINDS = ("pseudo_huber", "log_cosh", "softplus", "huber", "quartic", "exp
 
 @register(
     id="one_d.any_convex", section="1.9", title="any convex f gives the same 1-D orbit",
+    basis=("the text claims the 1-D results hold for any convex f; the reason (sign f'(x) = "
+           "sign(x - x*)) leaves one reading"),
     kind="paper", confidence="high", proved=True,
     hypotheses="f convex, differentiable, unique minimiser x*; any lambda",
     claim="sign f'(x) = sign(x - x*), so the LARS iterates equal those of 1.1",
@@ -243,6 +251,8 @@ def check_any_convex(ctx: Context) -> Verdict:
 @register(
     evidence="derivation",
     id="one_d.large_lambda", section="3.5", title="1 <= lambda: sign flips and divergence",
+    basis=("a question larscheck adds about rates the paper excludes; its content is what the "
+           "1-D update does there, derived rather than reconstructed"),
     kind="beyond", confidence="high", proved=False,
     hypotheses="x0 x* > 0, x0 not a preimage of x*; regimes of theory.one_d",
     claim="1 < lambda < 2: the orbit ends in J and oscillates with |x - x*| <= lambda^2 |x*|; "

@@ -1,6 +1,7 @@
 r"""Certify a Conjecture 1 witness: from its points to a proved refutation.
 
-The search (:mod:`.conjecture`) returns points of growing norm on spheres where
+The search (:mod:`~larscheck.proofs_check.search.conjecture`) returns points of
+growing norm on spheres where
 :math:`\cos\alpha` is smallest; they are evidence, not a proof.
 :func:`certify_witness` turns them into a certificate
 (:func:`larscheck.theory.certificates.family.build_certificate`):

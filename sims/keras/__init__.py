@@ -1,4 +1,4 @@
-"""The Keras/TensorFlow side (optional extra ``tf``): :mod:`.lars` (the LARS optimizer)
-and :mod:`.resnet` (ResNet on CIFAR-10 with it). Importing this package loads nothing
-heavy; its modules import TensorFlow.
+"""The Keras/TensorFlow side (optional extra ``tf``): :mod:`~larscheck.sims.keras.lars`
+(the LARS optimizer) and :mod:`~larscheck.sims.keras.resnet` (ResNet on CIFAR-10 with
+it). Importing this package loads nothing heavy; its modules import TensorFlow.
 """
