@@ -14,7 +14,7 @@ import pytest
 from larscheck.cli import main
 from larscheck.proofs_check.checks import beyond as checks_beyond
 from larscheck.proofs_check.checks import lemma1 as checks_lemma1
-from larscheck.proofs_check.checks import one_d as checks_one_d
+from larscheck.proofs_check.checks import one_d_orbits as checks_one_d
 from larscheck.proofs_check.checks import rates as checks_rates
 from larscheck.proofs_check.context import Context
 from larscheck.theory import bounds, recursion
