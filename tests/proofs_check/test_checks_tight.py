@@ -102,13 +102,13 @@ def test_a_nan_bound_is_inconclusive(quick_ctx):
 def test_large_lambda_growth_rate_that_is_nan_is_inconclusive(monkeypatch):
     """Every lambda > 2 orbit recorded as NaN (as after divergence): the growth factor is
     not measured, which must not pass ("nan > tol" is False)."""
-    real = checks_one_d._orbits
+    real = checks_one_d.orbits
 
     def nan_growth(ctx, problem, x0, lam, steps):
         path = real(ctx, problem, x0, lam, steps)
         return np.full_like(path, np.nan) if np.min(lam) > 2 else path
 
-    monkeypatch.setattr(checks_one_d, "_orbits", nan_growth)
+    monkeypatch.setattr(checks_one_d, "orbits", nan_growth)
     v = checks_one_d.check_large_lambda(Context(seed=5, quick=True))
     assert v.verdict == "inconclusive", v.finding
     assert "NOT MEASURED" in v.finding and np.isnan(v.details["growth_rel_error"])
